@@ -1,0 +1,1 @@
+"""A Heroku-style buildpack for Python apps whose cache never lies."""

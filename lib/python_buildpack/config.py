@@ -1,0 +1,110 @@
+"""Config vars from ENV_DIR and the explicit environments that commands get.
+
+No command inherits the buildpack's own environment. What reaches a command is
+built here from three parts: a few basics of the build machine (PATH, HOME,
+locale, temp dir), its trust and proxy settings (they change how packages are
+fetched, not which), and the app's config vars.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import UnreadableConfigVar, UnsafeConfigVar
+
+# Settings of the build machine that say how to reach the network, never what to
+# install: they pass through to pip and to the runtime download.
+TRUST_AND_PROXY_VARS = (
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "PIP_CERT",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+)
+HOST_BASICS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME")
+
+# pip options that would install outside the app's Python.
+UNSAFE_PIP_VARS = ("PIP_TARGET", "PIP_PREFIX", "PIP_USER", "PIP_ROOT")
+
+# Config vars that must not reach the build's commands: they would point Python or
+# the linker at the wrong files. The same list Heroku's classic buildpack uses,
+# plus PYTHONPATH.
+BLOCKED_CONFIG_VARS = frozenset(
+    {
+        "PATH",
+        "GIT_DIR",
+        "CPATH",
+        "CPPATH",
+        "LD_PRELOAD",
+        "LIBRARY_PATH",
+        "LD_LIBRARY_PATH",
+        "PYTHONHOME",
+        "PYTHONPATH",
+    }
+)
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def read_config_vars(env_dir: Path | None) -> dict[str, str]:
+    """One file per var, named after it, holding its value (as Heroku writes ENV_DIR)."""
+    if env_dir is None or not env_dir.is_dir():
+        return {}
+    config: dict[str, str] = {}
+    for entry in sorted(env_dir.iterdir()):
+        if not entry.is_file() or not _NAME.match(entry.name):
+            continue
+        try:
+            config[entry.name] = entry.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UnreadableConfigVar(entry.name, str(error)) from error
+    return config
+
+
+def check_config_vars(config: Mapping[str, str]) -> None:
+    for name in UNSAFE_PIP_VARS:
+        if name in config:
+            raise UnsafeConfigVar(name)
+
+
+def host_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """The parts of the build machine's environment that commands may see."""
+    return {
+        name: environ[name]
+        for name in (*HOST_BASICS, *TRUST_AND_PROXY_VARS)
+        if name in environ
+    }
+
+
+def command_env(
+    host: Mapping[str, str],
+    config: Mapping[str, str],
+    *,
+    path_prefix: tuple[Path, ...] = (),
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment for a build command: host basics, config vars, then `extra`."""
+    env = {name: value for name, value in host.items() if not name.startswith("PIP_")}
+    env.update({k: v for k, v in config.items() if k not in BLOCKED_CONFIG_VARS})
+    # The trust settings win over a config var of the same name only when the app
+    # sets none: an app's own PIP_CERT is honoured.
+    for name in TRUST_AND_PROXY_VARS:
+        if name in host and name not in config:
+            env[name] = host[name]
+    base_path = host.get("PATH", os.defpath)
+    env["PATH"] = os.pathsep.join([*(str(p) for p in path_prefix), base_path])
+    # The build machine's ~/.local must not count as installed packages.
+    env["PYTHONNOUSERSITE"] = "1"
+    env.setdefault("LANG", "C.UTF-8")
+    if extra:
+        env.update(extra)
+    return env

@@ -1,0 +1,72 @@
+"""Everything a build step needs to know, gathered once at the start."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .commands import CommandRunner
+from .errors import UnsupportedStack
+from .output import Output
+
+DEFAULT_STACK = "heroku-24"
+# Stack -> the Ubuntu release its runtime archives are built for.
+STACK_UBUNTU = {"heroku-22": "22.04", "heroku-24": "24.04"}
+_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    is_default: bool
+
+    @property
+    def ubuntu(self) -> str:
+        return STACK_UBUNTU[self.name]
+
+
+def resolve_stack(environ: Mapping[str, str]) -> Stack:
+    name = environ.get("STACK", "")
+    if not name:
+        return Stack(DEFAULT_STACK, is_default=True)
+    if name not in STACK_UBUNTU:
+        raise UnsupportedStack(name, sorted(STACK_UBUNTU))
+    return Stack(name, is_default=False)
+
+
+def machine_arch() -> str:
+    machine = platform.machine()
+    return _ARCH.get(machine, machine)
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    build_dir: Path
+    cache_dir: Path
+    env_dir: Path | None
+    buildpack_dir: Path
+    # Where the slug runs (`/app`); `.heroku/python` there links to the build's.
+    app_dir: Path
+    stack: Stack
+    arch: str
+    config_vars: Mapping[str, str]
+    host_env: Mapping[str, str]
+    output: Output
+    runner: CommandRunner
+
+    @property
+    def python_dir(self) -> Path:
+        """Where Python is installed, as the build sees it."""
+        return self.build_dir / ".heroku" / "python"
+
+    @property
+    def runtime_python_dir(self) -> Path:
+        """The same directory, by the path it has when the app runs."""
+        return self.app_dir / ".heroku" / "python"
+
+    @property
+    def cache_root(self) -> Path:
+        """Our namespace in CACHE_DIR, which other buildpacks share."""
+        return self.cache_dir / "python"

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Fill vendor/ with the buildpack's pinned dependencies (`make vendor`).
+
+vendor/ gets the pure-Python packages the buildpack imports (requirements/vendor.txt)
+and vendor/wheels/ the pip wheel it installs into apps (requirements/pip.txt), each
+checked against its pinned sha256. Downloads come from PyPI with the standard
+library only, honouring SSL_CERT_FILE and the proxy variables.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "lib"))
+
+from python_buildpack import config, vendoring  # noqa: E402
+
+
+def main() -> int:
+    trust = config.host_settings(os.environ)
+    vendor = ROOT / "vendor"
+    pins = vendoring.read_pins(ROOT, "vendor.txt")
+    if vendoring.vendor_is_complete(vendor, pins):
+        print(f"vendor/ is up to date ({', '.join(map(str, pins))})")
+    else:
+        # The wheels dir survives a re-vendor of the packages: keep it aside.
+        wheels = vendor / "wheels"
+        keep = {p.name: p.read_bytes() for p in wheels.glob("*.whl")} if wheels.is_dir() else {}
+        vendoring.install_vendor(pins, vendor, trust)
+        wheels.mkdir(exist_ok=True)
+        for name, data in keep.items():
+            (wheels / name).write_bytes(data)
+        print(f"vendor/: installed {', '.join(map(str, pins))}")
+    for pin in vendoring.read_pins(ROOT, "pip.txt"):
+        path = vendoring.fetch_wheel(pin, vendor / "wheels", trust)
+        print(f"vendor/wheels/: {path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
