@@ -31,6 +31,9 @@ TRUST_AND_PROXY_VARS = (
     "no_proxy",
 )
 HOST_BASICS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME")
+# The operator's settings for the buildpack itself (an app may also set them as
+# config vars).
+BUILDPACK_SETTINGS = ("PYTHON_RUNTIME_BASE_URL",)
 
 # pip options that would install outside the app's Python.
 UNSAFE_PIP_VARS = ("PIP_TARGET", "PIP_PREFIX", "PIP_USER", "PIP_ROOT")
@@ -80,7 +83,7 @@ def host_settings(environ: Mapping[str, str]) -> dict[str, str]:
     """The parts of the build machine's environment that commands may see."""
     return {
         name: environ[name]
-        for name in (*HOST_BASICS, *TRUST_AND_PROXY_VARS)
+        for name in (*HOST_BASICS, *TRUST_AND_PROXY_VARS, *BUILDPACK_SETTINGS)
         if name in environ
     }
 

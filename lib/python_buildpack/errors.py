@@ -203,7 +203,7 @@ class PythonVersionFileNoVersion(BuildpackError):
         return (
             "The '.python-version' file is empty or contains only comments.\n\n"
             f"Write the Python version the app needs into it, such as: {self.example}\n"
-            f"For example: echo \"{self.example}\" > .python-version\n\n"
+            f'For example: echo "{self.example}" > .python-version\n\n'
             "If the file already has a version, check that its line does not start\n"
             "with '#', which makes it a comment."
         )
@@ -228,7 +228,7 @@ class RuntimeTxtInvalid(BuildpackError):
             f"{_quoted_lines([line[:200] for line in shown])}\n\n"
             "runtime.txt is deprecated. Replace it with a '.python-version' file that\n"
             "contains only the major version, for example:\n\n"
-            f"  echo \"{self.example}\" > .python-version\n"
+            f'  echo "{self.example}" > .python-version\n'
             "  git rm runtime.txt"
         )
 
@@ -268,7 +268,7 @@ class VersionFileEncoding(BuildpackError):
             f"Save '{name}' as UTF-8 without a BOM (byte order mark): in most editors,\n"
             "choose the encoding 'UTF-8' (not 'UTF-8 with BOM', not 'UTF-16'). Or\n"
             "recreate it from a shell:\n\n"
-            f"  echo \"{self.example}\" > .python-version\n\n"
+            f'  echo "{self.example}" > .python-version\n\n'
             "In Windows PowerShell, '>' writes UTF-16; use instead:\n\n"
             f"  Set-Content -Path .python-version -Value {self.example} -Encoding ascii"
             f"{deprecated}"
@@ -307,7 +307,7 @@ class MisspelledVersionFile(BuildpackError):
             fix = (
                 "runtime.txt is deprecated, so rather than renaming it, replace it with a\n"
                 "'.python-version' file that contains only the version:\n\n"
-                f"  echo \"{self.example}\" > .python-version\n"
+                f'  echo "{self.example}" > .python-version\n'
                 f"  git rm '{found}'"
             )
         else:
@@ -343,7 +343,7 @@ class PythonVersionEndOfLife(BuildpackError):
             "That Python version no longer receives security updates upstream:\n"
             "https://devguide.python.org/versions/#supported-versions\n\n"
             f"This buildpack supports Python {', '.join(self.supported)}.\n"
-            f"Upgrade the app to one of them, for example: echo \"{newest}\" > .python-version"
+            f'Upgrade the app to one of them, for example: echo "{newest}" > .python-version'
         )
 
 
@@ -364,7 +364,7 @@ class PythonVersionUnknown(BuildpackError):
             "which this buildpack does not know. Check that this Python version has been\n"
             "released, and use the newest release of the buildpack.\n\n"
             f"This buildpack supports Python {', '.join(self.supported)}.\n"
-            f"To use the newest, for example: echo \"{newest}\" > .python-version"
+            f'To use the newest, for example: echo "{newest}" > .python-version'
         )
 
 
@@ -372,7 +372,10 @@ class PythonVersionUnknown(BuildpackError):
 
 
 def _names(names: Sequence[str]) -> str:
-    return ", ".join(f"'{visible(name)}'" for name in names)
+    quoted = [f"'{visible(name)}'" for name in names]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 @dataclass(eq=False)
@@ -480,9 +483,8 @@ class UnsupportedPackageManager(BuildpackError):
             "installs dependencies only from requirements.txt, with pip.\n\n"
             "Export the locked dependencies to requirements.txt and commit it:\n\n"
             + "\n".join(commands)
-            + "\n\nThen delete the lockfile from the app (or keep exporting after every\n"
-            "change and delete it from the deployed source), so there is only one source of\n"
-            "truth for the build."
+            + "\n\nThen remove the lockfile from the app: a requirements.txt next to a\n"
+            "lockfile stops the build, since the two could disagree."
         )
 
 
@@ -551,7 +553,343 @@ class NoPackageManagerFile(BuildpackError):
 
 # --- requirements graph (requirements.py) ------------------------------------
 
+_REQUIREMENTS_FORMAT_DOCS = "https://pip.pypa.io/en/stable/reference/requirements-file-format/"
+
+
+@dataclass(eq=False)
+class RequirementsLineError(BuildpackError):
+    """A problem with one logical line of a requirements file.
+
+    `text` is the line as written (before `${VAR}` expansion), so it is safe to log.
+    """
+
+    file: str
+    line: int
+    text: str
+    failure_reason = "requirements_line"
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}: {visible(self.text)}"
+
+
+@dataclass(eq=False)
+class InvalidRequirementsLine(RequirementsLineError):
+    reason: str
+    failure_reason = "requirements_invalid_line"
+
+    def title(self) -> str:
+        return f"pip cannot read line {self.line} of {self.file}."
+
+    def body(self) -> str:
+        return (
+            f"{self.where()}\n\n"
+            f"{self.reason}\n\n"
+            "pip would refuse this line too. Fix it so that it is a requirement, an\n"
+            "'-e' path or VCS URL, '-r'/'-c' with a file, or an option pip accepts in a\n"
+            f"requirements file (see {_REQUIREMENTS_FORMAT_DOCS})."
+        )
+
+
+@dataclass(eq=False)
+class RequirementsIncludeCycle(RequirementsLineError):
+    chain: Sequence[str]
+    failure_reason = "requirements_include_cycle"
+
+    def title(self) -> str:
+        return "The requirements files include each other in a loop."
+
+    def body(self) -> str:
+        return (
+            f"{self.where()}: include cycle {' -> '.join(self.chain)}\n\n"
+            "pip would follow these '-r'/'-c' lines forever. Remove the line that\n"
+            "includes a file which is already being read."
+        )
+
+
+@dataclass(eq=False)
+class RequirementsIncludeMissing(RequirementsLineError):
+    target: str
+    failure_reason = "requirements_include_missing"
+
+    def title(self) -> str:
+        return f"The file {self.target} included by {self.file} does not exist."
+
+    def body(self) -> str:
+        return (
+            f"{self.where()}\n\n"
+            f"This line includes '{self.target}' (paths in '-r' and '-c' lines are\n"
+            f"relative to the directory of the file that contains them), but the app\n"
+            "has no such file. Add the file to the repository, or fix the path."
+        )
+
+
+@dataclass(eq=False)
+class RequirementsRemoteInclude(RequirementsLineError):
+    failure_reason = "requirements_remote_include"
+
+    def title(self) -> str:
+        return f"{self.file} includes a requirements file by URL."
+
+    def body(self) -> str:
+        return (
+            f"{self.where()}\n\n"
+            "Files included with '-r' or '-c' must be part of the app, so that every\n"
+            "build (and the build cache) sees the same content. Download the file into\n"
+            "the repository (for example as requirements/vendored.txt), commit it and\n"
+            "include it with a relative path: -r requirements/vendored.txt"
+        )
+
+
+@dataclass(eq=False)
+class RequirementsPathOutsideApp(RequirementsLineError):
+    role: str
+    path: str
+    failure_reason = "requirements_path_outside_app"
+
+    def title(self) -> str:
+        return f"{self.file} refers to {self.role} outside the app."
+
+    def body(self) -> str:
+        return (
+            f"{self.where()}\n\n"
+            f"This points to '{visible(self.path)}', which is not inside the app's\n"
+            "directory. Only the app's own files are present during the build. Move\n"
+            "what it points to into the repository and use a relative path inside it."
+        )
+
+
+@dataclass(eq=False)
+class RequirementsLocalPathMissing(RequirementsLineError):
+    path: str
+    failure_reason = "requirements_local_path_missing"
+
+    def title(self) -> str:
+        return f"{self.file} installs from a local path that does not exist."
+
+    def body(self) -> str:
+        return (
+            f"{self.where()}\n\n"
+            f"pip resolves this path from the app's root directory, where there is no\n"
+            f"'{visible(self.path)}'. Commit the directory or archive to the repository,\n"
+            "or fix the path (it is relative to the app's root, not to the file)."
+        )
+
+
+@dataclass(eq=False)
+class RequirementsFileUnreadable(BuildpackError):
+    file: str
+    reason: str
+    failure_reason = "requirements_unreadable"
+
+    def title(self) -> str:
+        return f"The requirements file {self.file} could not be read."
+
+    def body(self) -> str:
+        return (
+            f"Reading it failed: {self.reason}.\n"
+            "Make sure it is a regular file in the repository."
+        )
+
+
+@dataclass(eq=False)
+class RequirementsFileNotText(BuildpackError):
+    file: str
+    reason: str
+    failure_reason = "requirements_not_utf8"
+
+    def title(self) -> str:
+        return f"The requirements file {self.file} is not UTF-8 text."
+
+    def body(self) -> str:
+        return (
+            f"Decoding it failed: {self.reason}.\n"
+            "Save the file with the UTF-8 encoding (a byte order mark is fine), or\n"
+            "declare its encoding on the first line, e.g. '# -*- coding: latin-1 -*-'."
+        )
+
+
 # --- runtime (runtime.py) ----------------------------------------------------
+
+
+@dataclass(eq=False)
+class InvalidRuntimeBaseUrl(BuildpackError):
+    name: str
+    source: str  # "config var" or "environment variable"
+    value: str
+    problem: str
+    failure_reason = "runtime_base_url"
+
+    def title(self) -> str:
+        return f"The {self.source} {self.name} is not a usable URL."
+
+    def body(self) -> str:
+        return (
+            f"{self.name} is set to '{visible(self.value)}', which {self.problem}.\n"
+            "Set it to the address of a directory of Python archives, starting with\n"
+            "https://, http:// or file://, or unset it to use Heroku's archives."
+        )
+
+
+@dataclass(eq=False)
+class InvalidTrustSetting(BuildpackError):
+    name: str
+    value: str
+    reason: str
+    failure_reason = "trust_setting"
+
+    def title(self) -> str:
+        return f"The CA certificates named by {self.name} could not be loaded."
+
+    def body(self) -> str:
+        return (
+            f"{self.name} is set to '{visible(self.value)}': {self.reason}.\n"
+            "Point it to a readable PEM file (or a directory of hashed certificates),\n"
+            "or unset it to use the system's certificates."
+        )
+
+
+@dataclass(eq=False)
+class RuntimeArchiveNotFound(BuildpackError):
+    url: str
+    detail: str
+    failure_reason = "runtime_not_found"
+
+    def title(self) -> str:
+        return "The Python archive was not found."
+
+    def body(self) -> str:
+        return (
+            f"There is no file at {self.url} ({self.detail}).\n"
+            "Check PYTHON_RUNTIME_BASE_URL, if you set it."
+        )
+
+
+@dataclass(eq=False)
+class PythonVersionUnavailable(BuildpackError):
+    version: str
+    stack: str
+    arch: str
+    url: str
+    detail: str
+    supported: Sequence[str] = field(default_factory=tuple)
+    origin: str = ".python-version"
+    failure_reason = "python_version_unavailable"
+
+    def title(self) -> str:
+        return f"Python {self.version} isn't available for this stack ({self.stack}, {self.arch})."
+
+    def body(self) -> str:
+        newest = ", ".join(self.supported) if self.supported else "(none known)"
+        major = ".".join(self.version.split(".")[:2])
+        return (
+            f"There is no Python {self.version} archive at:\n{self.url}\n"
+            f"({self.detail}).\n\n"
+            f"- Check the version in {self.origin}: is {self.version} a released version?\n"
+            f"- Use a supported version. The newest of each is: {newest}.\n"
+            f"  Giving only the major version ({major}) gets you its newest patch.\n"
+            "- Or set PYTHON_RUNTIME_BASE_URL to a mirror that has this version."
+        )
+
+
+@dataclass(eq=False)
+class RuntimeDownloadFailed(BuildpackError):
+    url: str
+    reason: str
+    attempts: int = 1
+    retryable: bool = True
+    failure_reason = "runtime_download"
+
+    def title(self) -> str:
+        return "Unable to download Python."
+
+    def body(self) -> str:
+        tries = f" (tried {self.attempts} times)" if self.attempts > 1 else ""
+        found = f"Downloading {self.url} failed{tries}:\n{self.reason}.\n\n"
+        if self.retryable:
+            return found + (
+                "This is usually a temporary problem with the network or the server:\n"
+                "try the build again. If it keeps failing, check that the build can reach\n"
+                "that address (proxy settings: HTTPS_PROXY, NO_PROXY)."
+            )
+        return found + (
+            "Trying again will not help. Check the address, the server's certificate\n"
+            "and the CA settings (SSL_CERT_FILE), or set PYTHON_RUNTIME_BASE_URL to\n"
+            "another mirror."
+        )
+
+
+@dataclass(eq=False)
+class RuntimeChecksumMismatch(BuildpackError):
+    url: str
+    expected: str
+    actual: str
+    failure_reason = "runtime_checksum"
+
+    def title(self) -> str:
+        return "The downloaded Python archive is not the expected file."
+
+    def body(self) -> str:
+        return (
+            f"The SHA-256 of {self.url} does not match {self.url}.sha256:\n"
+            f"expected: {self.expected}\n"
+            f"actual:   {self.actual}\n\n"
+            "The file may have been damaged on the way: try the build again. If it keeps\n"
+            "failing, the archive or its .sha256 file on the server is wrong."
+        )
+
+
+@dataclass(eq=False)
+class RuntimeArchiveInvalid(BuildpackError):
+    archive: str
+    reason: str
+    failure_reason = "runtime_archive_invalid"
+
+    def title(self) -> str:
+        return "The Python archive could not be unpacked."
+
+    def body(self) -> str:
+        return (
+            f"{self.archive}: {self.reason}.\n"
+            "The file is damaged or is not a zstd-compressed tar archive. Try the build\n"
+            "again; if it keeps failing, check the archive on the server that\n"
+            "PYTHON_RUNTIME_BASE_URL names, or clear the build cache."
+        )
+
+
+@dataclass(eq=False)
+class UnsafeRuntimeArchive(BuildpackError):
+    archive: str
+    member: str
+    reason: str
+    failure_reason = "runtime_archive_unsafe"
+
+    def title(self) -> str:
+        return "The Python archive contains an unsafe entry."
+
+    def body(self) -> str:
+        return (
+            f"In {self.archive}, the entry '{visible(self.member)}' {self.reason},\n"
+            "so the archive was not unpacked. A runtime archive may only hold files,\n"
+            "directories and links inside the install directory. Fix the archive on the\n"
+            "server that PYTHON_RUNTIME_BASE_URL names."
+        )
+
+
+@dataclass(eq=False)
+class ZstdUnavailable(BuildpackError):
+    failure_reason = "zstd_missing"
+
+    def title(self) -> str:
+        return "The zstd program is needed to unpack Python."
+
+    def body(self) -> str:
+        return (
+            "Python archives are compressed with zstd, and this build machine has neither\n"
+            "the zstd program on its PATH nor Python 3.14's compression.zstd module.\n"
+            "Install zstd (for example: apt-get install zstd); Heroku's stack images\n"
+            "include it."
+        )
+
 
 # --- pip and dependencies (pip.py, dependencies.py) ---------------------------
 
@@ -595,6 +933,43 @@ class PipBootstrapFailed(BuildpackError):
         )
 
 
+@dataclass(eq=False)
+class PipResolutionFailed(BuildpackError):
+    command: str
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "pip_resolve"
+
+    def title(self) -> str:
+        return "Unable to work out which packages a clean install would pick."
+
+    def body(self) -> str:
+        tail = "\n".join(self.output_tail[-8:])
+        return (
+            f"Before reusing the cache, the build asked pip what a clean install would\n"
+            f"install today ('{self.command}'), and pip failed:\n\n{tail}\n\n"
+            "Check that every package in your requirements files exists on the index you\n"
+            "use and that the build can reach it. Pinning every package (pip freeze) also\n"
+            "avoids this check."
+        )
+
+
+@dataclass(eq=False)
+class EnvironmentMismatch(BuildpackError):
+    problems: Sequence[str]
+    failure_reason = "environment_mismatch"
+
+    def title(self) -> str:
+        return "The installed packages are not the ones pip resolved."
+
+    def body(self) -> str:
+        return (
+            "After installing, the build checked the app's Python against pip's report:\n"
+            f"{bullet_list(self.problems)}\n\n"
+            "This can happen when a package's setup script installs other packages. The\n"
+            "cache was not saved. Please report it with your requirements files."
+        )
+
+
 # --- hooks and Django (hooks.py, django.py) -----------------------------------
 
 
@@ -635,3 +1010,24 @@ class CollectstaticFailed(BuildpackError):
 
 
 # --- cache (cache.py, fingerprint.py) ----------------------------------------
+
+@dataclass(eq=False)
+class MovingReferenceUnresolvable(BuildpackError):
+    url: str
+    details: Sequence[str]
+    failure_reason = "moving_reference"
+
+    def title(self) -> str:
+        return "Unable to check a requirement that can change behind its line."
+
+    def body(self) -> str:
+        from .fingerprint import redact
+
+        return (
+            f"The requirement {redact(self.url)} names a branch, a tag or an archive\n"
+            "without a hash, so every build checks what it points to now. That failed:\n"
+            f"{bullet_list([redact(d) for d in self.details])}\n\n"
+            "Check that the URL is right and reachable from the build. Pinning it to a\n"
+            "full commit hash (or adding #sha256=... to an archive URL) avoids the check."
+        )
+

@@ -75,7 +75,7 @@ def _wheel_url(pin: PinnedWheel, trust_env: Mapping[str, str]) -> str:
         project = json.load(response)
     for file in project.get("files", []):
         if file.get("hashes", {}).get("sha256") == pin.sha256:
-            return urllib.parse.urljoin(page, file["url"])
+            return urllib.parse.urljoin(page, str(file["url"]))
     raise VendoredDependencyUnavailable(str(pin), "no file on the index has the pinned hash")
 
 

@@ -1,0 +1,208 @@
+"""CACHE_DIR/python: the last good environment, pristine runtimes, pip's cache.
+
+    CACHE_DIR/python/
+      lock            held for the whole build: builds sharing a cache take turns
+      manifest.json   versioned; written last, atomically; no manifest = no cache
+      env/            the last good .heroku/python, as installed (before hooks)
+      runtimes/       pristine runtimes, extracted, each with a snapshot to check
+      pip/            pip's download and wheel cache
+
+A build killed at any moment leaves the old valid cache or none: the manifest is
+removed before env/ changes and written again only after the new env/ is in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import environment
+from .environment import Snapshot
+from .output import Output
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One installed distribution, and what decides its files."""
+
+    name: str
+    version: str
+    # The source as pip reports it: hash of the archive, URL of a direct
+    # reference, VCS commit. A different source means different files.
+    source: str
+    requested: bool
+    direct: bool
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: int
+    fingerprint: dict[str, Any]
+    distributions: tuple[Distribution, ...]
+    snapshot: Snapshot = field(repr=False)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("format"), int):
+            raise ValueError("no format version")
+        if data["format"] != FORMAT:
+            raise FormatMismatch(data["format"])
+        return cls(
+            format=data["format"],
+            fingerprint=dict(data["fingerprint"]),
+            distributions=tuple(Distribution(**d) for d in data["distributions"]),
+            snapshot=dict(data["snapshot"]),
+        )
+
+
+class FormatMismatch(ValueError):
+    def __init__(self, found: int) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """tmp file, fsync, rename, fsync the directory: all of it or none of it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def remove_tree(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+class CacheStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.manifest_path = root / "manifest.json"
+        self.env_dir = root / "env"
+        self.runtimes_dir = root / "runtimes"
+        self.pip_cache_dir = root / "pip"
+
+    @contextlib.contextmanager
+    def locked(self, output: Output) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / "lock").open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                output.step("Waiting for another build that is using this cache")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                self._remove_leftovers()
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _remove_leftovers(self) -> None:
+        """Staging dirs of a build that was killed (we hold the lock: none is live)."""
+        for stale in self.root.glob(".staging-*"):
+            remove_tree(stale)
+
+    def load_manifest(self) -> tuple[Manifest | None, list[str]]:
+        """The manifest, or None and why there is no usable cache."""
+        try:
+            text = self.manifest_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            if self.env_dir.exists():
+                return None, ["the previous build stopped before it finished saving the cache"]
+            return None, []
+        except (OSError, UnicodeDecodeError) as error:
+            return None, [f"the cache manifest could not be read ({error})"]
+        try:
+            return Manifest.from_json(text), []
+        except FormatMismatch as mismatch:
+            if mismatch.found > FORMAT:
+                why = f"the cache was written by a newer buildpack (format {mismatch.found})"
+            else:
+                why = f"the cache format changed (from {mismatch.found} to {FORMAT})"
+            return None, [why]
+        except (ValueError, TypeError, KeyError) as error:
+            return None, [f"the cache manifest is corrupt ({type(error).__name__})"]
+
+    def verify_env(self, manifest: Manifest) -> list[str]:
+        """That env/ is exactly what the manifest describes: no file changed since."""
+        if not self.env_dir.is_dir():
+            return ["the cached environment is missing"]
+        changes = environment.snapshot_changes(manifest.snapshot, environment.snapshot(self.env_dir))
+        return [f"a file in the cached environment changed since it was saved: {c}" for c in changes]
+
+    def restore(self, dest: Path) -> int:
+        remove_tree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        return environment.link_tree(self.env_dir, dest)
+
+    def discard(self) -> None:
+        """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.manifest_path.unlink()
+        remove_tree(self.env_dir)
+
+    def clear(self) -> None:
+        """PYTHON_BUILD_CACHE=off: nothing of ours stays."""
+        self.discard()
+        for child in (self.runtimes_dir, self.pip_cache_dir, self.root / "wheels"):
+            remove_tree(child)
+
+    def save(self, python_dir: Path, manifest_without_snapshot: Manifest) -> Manifest:
+        """Publish python_dir as the cached environment, then its manifest."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
+        new_env = staging / "env"
+        environment.link_tree(python_dir, new_env)
+        manifest = Manifest(
+            format=FORMAT,
+            fingerprint=manifest_without_snapshot.fingerprint,
+            distributions=manifest_without_snapshot.distributions,
+            snapshot=environment.snapshot(new_env),
+        )
+        # From here until the new manifest is in place there is no valid cache.
+        with contextlib.suppress(FileNotFoundError):
+            self.manifest_path.unlink()
+        _fsync_dir(self.root)
+        if self.env_dir.exists():
+            os.replace(self.env_dir, staging / "old")
+        os.replace(new_env, self.env_dir)
+        write_atomically(self.manifest_path, manifest.to_json())
+        remove_tree(staging)
+        return manifest
+
+    def env_changed_since_saved(self, manifest: Manifest) -> list[str]:
+        """After hooks ran: did anything write through a hard link into the cache?"""
+        return self.verify_env(manifest)

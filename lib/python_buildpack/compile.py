@@ -1,0 +1,71 @@
+"""bin/compile and bin/test-compile: the steps of a build, in order.
+
+This module is the table of contents. The work is in the modules it calls; the
+words of the log are in those modules and in errors.py.
+"""
+
+from __future__ import annotations
+
+import time
+
+from . import checks, config, django, hooks, layers, profile_d, python_version, requirements
+from .cache import CacheStore
+from .context import BuildContext
+from .errors import BuildpackError
+from .report import BuildReport
+
+REQUIREMENTS_FILE = "requirements.txt"
+TEST_REQUIREMENTS_FILE = "requirements-test.txt"
+
+
+def compile_app(ctx: BuildContext, *, test: bool = False) -> None:
+    report = BuildReport(stack=ctx.stack.name, arch=ctx.arch)
+    try:
+        _compile(ctx, report, test=test)
+    except BuildpackError as error:
+        report.failure_reason = error.failure_reason
+        raise
+    finally:
+        report.commands = list(getattr(ctx.runner, "started", []))
+        report.save(ctx.cache_dir)
+
+
+def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
+    out = ctx.output
+    config.check_config_vars(ctx.config_vars)
+    if ctx.stack.is_default:
+        out.step(f"No STACK set: building for {ctx.stack.name}")
+
+    hooks.run_hook(ctx, "pre_compile")
+
+    for title, body in checks.check_app(ctx.build_dir):
+        out.warning(title, body)
+
+    requested = python_version.read_requested_python_version(ctx.build_dir)
+    resolved = python_version.resolve_python_version(requested)
+    report.python_version = str(resolved)
+    report.python_version_origin = requested.origin.value
+    out.step(layers.describe_version(requested, resolved))
+    for title, body in python_version.version_warnings(requested):
+        out.warning(title, body)
+
+    files = [REQUIREMENTS_FILE]
+    if test and (ctx.build_dir / TEST_REQUIREMENTS_FILE).is_file():
+        files.append(TEST_REQUIREMENTS_FILE)
+    # The whole requirements graph is read before anything is installed: a bad
+    # file fails the build here, with the cache untouched.
+    graphs = [requirements.load_requirements_graph(ctx.build_dir, f, ctx.config_vars) for f in files]
+
+    store = None if layers.cache_disabled(ctx.config_vars) else CacheStore(ctx.cache_root)
+    with layers.app_dir_link(ctx), layers.locked(store, out):
+        started = time.monotonic()
+        result = layers.install_environment(ctx, store, resolved, files, graphs, report)
+        report.timed("dependencies", started)
+
+        if not test:
+            django.run_collectstatic(ctx, result.installed)
+        hooks.run_hook(ctx, "post_compile")
+        layers.check_cache_after_hooks(ctx, store, result)
+
+    profile_d.write_profile_d(ctx.build_dir)
+    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir)

@@ -1,0 +1,117 @@
+"""Running pip for the app: install, ask what a clean install would pick, uninstall.
+
+Every run uses the app's own command line (`pip install -r requirements.txt`),
+from BUILD_DIR so relative paths resolve as on the developer's machine, in the
+environment pip.app_pip_env() builds.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .cache import Distribution
+from .commands import display
+from .context import BuildContext
+from .environment import canonical_name, installed_distributions
+from .errors import PipInstallFailed, PipResolutionFailed
+from .pip import python_executable
+
+
+def requirement_args(files: Sequence[str]) -> list[str]:
+    args: list[str] = []
+    for name in files:
+        args += ["-r", name]
+    return args
+
+
+def source_of(item: Mapping[str, Any], local_hashes: Mapping[str, str]) -> str:
+    """What decides an installed distribution's files, from a pip report entry."""
+    info: Mapping[str, Any] = item.get("download_info") or {}
+    url = str(info.get("url", ""))
+    if "vcs_info" in info:
+        vcs = info["vcs_info"]
+        return f"vcs {vcs.get('vcs')} {url} {vcs.get('commit_id')}"
+    if "dir_info" in info:
+        editable = bool(info["dir_info"].get("editable"))
+        # pip cannot say whether a directory changed; the fingerprint hashed it.
+        return f"dir {url} editable={editable} {local_hashes.get(url, '')}"
+    archive = info.get("archive_info") or {}
+    digest = (archive.get("hashes") or {}).get("sha256") or archive.get("hash")
+    if item.get("is_direct"):
+        # direct_url.json records the URL itself, so it is part of the files.
+        return f"url {url} {digest or local_hashes.get(url, '')}"
+    return f"archive sha256={digest}" if digest else f"archive {url}"
+
+
+def distributions_from_report(
+    report: Mapping[str, Any], local_hashes: Mapping[str, str]
+) -> dict[str, Distribution]:
+    found = {}
+    for item in report.get("install", []):
+        meta = item["metadata"]
+        name = canonical_name(meta["name"])
+        found[name] = Distribution(
+            name=name,
+            version=str(meta["version"]),
+            source=source_of(item, local_hashes),
+            requested=bool(item.get("requested")),
+            direct=bool(item.get("is_direct")),
+        )
+    return found
+
+
+def install(
+    ctx: BuildContext, files: Sequence[str], env: Mapping[str, str]
+) -> dict[str, Any]:
+    """`pip install -r ...`, streamed; returns pip's installation report."""
+    args = requirement_args(files)
+    ctx.output.info(f"Running 'pip install {' '.join(args)}'")
+    with tempfile.TemporaryDirectory(prefix="pip-report-") as tmp:
+        report_path = Path(tmp) / "report.json"
+        argv = [str(python_executable(ctx)), "-m", "pip", "install", *args]
+        argv += ["--progress-bar", "off", "--report", str(report_path)]
+        result = ctx.runner.stream(argv, env=env, cwd=ctx.build_dir, output=ctx.output)
+        if result.returncode != 0:
+            raise PipInstallFailed(f"pip install {' '.join(args)}", result.tail)
+        report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
+    return report
+
+
+def resolve(ctx: BuildContext, files: Sequence[str], env: Mapping[str, str]) -> dict[str, Any]:
+    """What a clean install would pick now, installing nothing (pip's dry run)."""
+    args = requirement_args(files)
+    argv = [str(python_executable(ctx)), "-m", "pip", "install", *args]
+    argv += ["--dry-run", "--ignore-installed", "--quiet", "--report", "-"]
+    ctx.output.info(f"Running 'pip install {' '.join(args)} --dry-run --ignore-installed'")
+    result = ctx.runner.capture(argv, env=env, cwd=ctx.build_dir)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).splitlines()
+        raise PipResolutionFailed(f"pip install {' '.join(args)} --dry-run", tuple(lines))
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def uninstall(ctx: BuildContext, names: Sequence[str], env: Mapping[str, str]) -> None:
+    argv = [str(python_executable(ctx)), "-m", "pip", "uninstall", "--yes", *sorted(names)]
+    ctx.output.info(f"Running 'pip uninstall --yes {' '.join(sorted(names))}'")
+    result = ctx.runner.stream(argv, env=env, cwd=ctx.build_dir, output=ctx.output)
+    if result.returncode != 0:
+        raise PipInstallFailed(display(argv[2:]), result.tail)
+
+
+def installed_mismatch(site_packages: Path, expected: Mapping[str, str]) -> list[str]:
+    """Differences between what is installed and what should be (name -> version)."""
+    actual = installed_distributions(site_packages)
+    problems = []
+    for name in sorted(expected.keys() | actual.keys()):
+        if name not in actual:
+            problems.append(f"{name} {expected[name]} is missing")
+        elif name not in expected:
+            problems.append(f"{name} {actual[name]} is installed but not required")
+        elif actual[name] != expected[name]:
+            problems.append(f"{name} is {actual[name]}, expected {expected[name]}")
+    return problems

@@ -1,0 +1,102 @@
+"""Is this a Python app? `bin/detect` says `Python` when it is (cli.py prints)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import visible
+
+# Top-level files that make an app a Python app. Detection is generous: an app with
+# only a `pyproject.toml` or a `manage.py` is detected, and checks.py then explains
+# what it still needs, which is more helpful than "no buildpack detected".
+DETECT_FILES = (
+    "requirements.txt",
+    ".python-version",
+    "runtime.txt",
+    "Pipfile",
+    "Pipfile.lock",
+    "poetry.lock",
+    "uv.lock",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "manage.py",
+    "app.py",
+    "main.py",
+)
+
+REQUIREMENTS_TXT = "requirements.txt"
+# Names people give requirements.txt by mistake. Also found: any name equal to
+# `requirements.txt` ignoring case and surrounding whitespace (`Requirements.TXT`,
+# `requirements.txt ` with a trailing space).
+REQUIREMENTS_MISSPELLINGS = (
+    "requirement.txt",
+    "requirements.text",
+    "requirements.txt.txt",
+    "requirments.txt",
+    "requirements",
+    "requirement",
+    "requirements.pip",
+    "requierments.txt",
+    "requirements.tx",
+)
+_MISSPELLINGS_LOWER = {name.lower() for name in REQUIREMENTS_MISSPELLINGS}
+_SPACE = " \t\r\n\f\v"
+
+
+@dataclass(frozen=True)
+class DetectResult:
+    detected: bool
+    # The recognised files, in the order of DETECT_FILES, then misspellings.
+    found: tuple[str, ...]
+
+
+def misspelled_requirements_files(file_names: Iterable[str]) -> list[str]:
+    """The names (of regular files) that look like a misspelled requirements.txt, sorted."""
+    found = []
+    for name in file_names:
+        if name == REQUIREMENTS_TXT:
+            continue
+        key = name.strip(_SPACE).lower()
+        if key == REQUIREMENTS_TXT or key in _MISSPELLINGS_LOWER:
+            found.append(name)
+    return sorted(found)
+
+
+def top_level_files(build_dir: Path) -> list[str]:
+    """Names of the regular files (or links to them) at the app root."""
+    return sorted(entry.name for entry in build_dir.iterdir() if entry.is_file())
+
+
+def list_build_dir(build_dir: Path) -> list[str]:
+    """The app root's entries, sorted, directories with a trailing `/`."""
+    return sorted(e.name + ("/" if e.is_dir() else "") for e in build_dir.iterdir())
+
+
+def detect(build_dir: Path) -> DetectResult:
+    files = set(top_level_files(build_dir))
+    found = [name for name in DETECT_FILES if name in files]
+    found += misspelled_requirements_files(files)
+    return DetectResult(detected=bool(found), found=tuple(found))
+
+
+def not_detected_message(build_dir_listing: list[str]) -> str:
+    """What detection looked for and what the app root holds (entries as `name` or `dir/`)."""
+    listing = sorted(build_dir_listing)
+    shown = [f"  {visible(entry)}" for entry in listing[:20]]
+    if len(listing) > 20:
+        shown.append(f"  ... and {len(listing) - 20} more")
+    contents = "\n".join(shown) if shown else "  (nothing: the directory is empty)"
+    return (
+        "This app was not detected as a Python app.\n\n"
+        "The Python buildpack looks for one of these files in the top-level directory\n"
+        "of the app's source:\n\n"
+        f"  {', '.join(DETECT_FILES)}\n\n"
+        "The top-level directory contains:\n\n"
+        f"{contents}\n\n"
+        "If this is a Python app, add a 'requirements.txt' file listing its dependencies\n"
+        "(an empty one if it has none) to the top-level directory, not a subdirectory,\n"
+        "and check that it is not listed in '.gitignore' or '.slugignore'."
+    )

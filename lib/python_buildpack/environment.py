@@ -1,0 +1,138 @@
+"""The installed environment (`.heroku/python`) as files: what is installed, a
+cheap snapshot of every file, and copying it by hard links."""
+
+from __future__ import annotations
+
+import csv
+import email.parser
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+# relpath -> [size, mtime_ns, inode] for a file, or ["link", target] for a symlink.
+Snapshot = dict[str, list[object]]
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalisation (the same as packaging.utils.canonicalize_name)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _dist_infos(site_packages: Path) -> Iterator[Path]:
+    if site_packages.is_dir():
+        yield from sorted(site_packages.glob("*.dist-info"))
+
+
+def installed_distributions(site_packages: Path) -> dict[str, str]:
+    """canonical name -> version, from each .dist-info's METADATA."""
+    found: dict[str, str] = {}
+    parser = email.parser.HeaderParser()
+    for info in _dist_infos(site_packages):
+        try:
+            headers = parser.parsestr((info / "METADATA").read_text(encoding="utf-8"))
+        except OSError:
+            continue
+        if headers["Name"] and headers["Version"]:
+            found[canonical_name(headers["Name"])] = headers["Version"]
+    return found
+
+
+def recorded_files(site_packages: Path) -> set[Path]:
+    """Every file that an installed distribution's RECORD lists, as absolute paths."""
+    files: set[Path] = set()
+    for info in _dist_infos(site_packages):
+        try:
+            with (info / "RECORD").open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.reader(handle))
+        except OSError:
+            continue
+        for row in rows:
+            if row and row[0]:
+                files.add(Path(os.path.normpath(site_packages / row[0])))
+    return files
+
+
+def walk_files(root: Path) -> Iterator[Path]:
+    """Every file and symlink below root (symlinks are not followed)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        base = Path(dirpath)
+        for name in filenames:
+            yield base / name
+        for name in dirnames:
+            if (base / name).is_symlink():
+                yield base / name
+
+
+def snapshot(root: Path) -> Snapshot:
+    result: Snapshot = {}
+    for path in walk_files(root):
+        rel = path.relative_to(root).as_posix()
+        st = path.lstat()
+        if path.is_symlink():
+            result[rel] = ["link", os.readlink(path)]
+        else:
+            result[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return result
+
+
+def snapshot_changes(expected: Snapshot, actual: Snapshot, *, limit: int = 5) -> list[str]:
+    """What differs, in words, the first few only."""
+    changes = []
+    for rel in sorted(expected.keys() | actual.keys()):
+        if rel not in actual:
+            changes.append(f"{rel} was removed")
+        elif rel not in expected:
+            changes.append(f"{rel} was added")
+        elif expected[rel] != actual[rel]:
+            changes.append(f"{rel} was modified")
+        if len(changes) >= limit:
+            break
+    return changes
+
+
+def link_tree(src: Path, dst: Path) -> int:
+    """Copy a tree by hard links (cp -al): O(files), no data copied."""
+    count = 0
+    dst.mkdir(parents=True)
+    for dirpath, dirnames, filenames in os.walk(src):
+        rel = os.path.relpath(dirpath, src)
+        target_dir = dst if rel == "." else dst / rel
+        for name in dirnames:
+            source = os.path.join(dirpath, name)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), target_dir / name)
+            else:
+                (target_dir / name).mkdir()
+        for name in filenames:
+            source = os.path.join(dirpath, name)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), target_dir / name)
+            else:
+                os.link(source, target_dir / name)
+                count += 1
+    return count
+
+
+def prune_empty_dirs(root: Path) -> None:
+    """Remove directories an uninstall left empty (a wheel never ships one)."""
+    for dirpath, _, _ in os.walk(root, topdown=False):
+        if dirpath != str(root):
+            try:
+                os.rmdir(dirpath)
+            except OSError:
+                pass  # not empty
+
+
+def unowned_or_missing(site_packages: Path, *, limit: int = 5) -> list[str]:
+    """Files in site-packages that no installed distribution owns (left behind by an
+    uninstall), and owned files that are gone (removed by another's uninstall)."""
+    recorded = recorded_files(site_packages)
+    problems = []
+    for path in sorted(walk_files(site_packages)):
+        if path not in recorded and path.parent != site_packages:
+            problems.append(f"{path.relative_to(site_packages)} belongs to no installed package")
+    for path in sorted(recorded):
+        if not os.path.lexists(path):
+            problems.append(f"{path.name} is missing though a package lists it")
+    return problems[:limit]

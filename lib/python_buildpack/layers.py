@@ -1,0 +1,319 @@
+"""The environment layer: bring `.heroku/python` to the state a clean build would give, as cheaply as
+the cache allows: reuse it, update it in place, or build it from scratch.
+
+Every decision is explained in the log in terms of the user's own files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import dependencies, environment, fingerprint, pip, runtime
+from .cache import CacheStore, Distribution, Manifest, remove_tree
+from .context import BuildContext
+from .errors import EnvironmentMismatch
+from .output import Output
+from .python_version import (
+    LATEST_PATCH,
+    RequestedPythonVersion,
+    ResolvedPythonVersion,
+    VersionOrigin,
+)
+from .report import BuildReport
+from .requirements import RequirementsGraph
+
+CACHE_SWITCH = "PYTHON_BUILD_CACHE"
+
+
+def cache_disabled(config_vars: Mapping[str, str]) -> bool:
+    return config_vars.get(CACHE_SWITCH, "").strip().lower() in ("off", "0", "false", "no")
+
+
+def describe_version(requested: RequestedPythonVersion, resolved: ResolvedPythonVersion) -> str:
+    if requested.origin is VersionOrigin.DEFAULT:
+        return f"No Python version specified, using the current default of Python {resolved}"
+    return f"Using Python {requested} specified in {requested.origin_file}"
+
+
+@contextlib.contextmanager
+def app_dir_link(ctx: BuildContext) -> Iterator[None]:
+    """Make `$BUILDPACK_APP_DIR/.heroku/python` lead to the build's Python, so that
+    sys.prefix, shebangs and .pth paths are the ones the app will run with."""
+    link = ctx.runtime_python_dir
+    if os.path.realpath(ctx.app_dir) != os.path.realpath(ctx.build_dir):
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() or link.is_file():
+            link.unlink()
+        elif link.is_dir():
+            remove_tree(link)
+        link.symlink_to(ctx.python_dir)
+    yield
+
+
+@contextlib.contextmanager
+def locked(store: CacheStore | None, output: Output) -> Iterator[None]:
+    if store is None:
+        yield
+    else:
+        with store.locked(output):
+            yield
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    status: str
+    installed: dict[str, str]
+    manifest: Manifest | None
+
+
+def _site_packages(ctx: BuildContext, version: ResolvedPythonVersion) -> Path:
+    return pip.site_packages(ctx.python_dir, version.major_minor)
+
+
+def install_environment(
+    ctx: BuildContext,
+    store: CacheStore | None,
+    version: ResolvedPythonVersion,
+    files: Sequence[str],
+    graphs: Sequence[RequirementsGraph],
+    report: BuildReport,
+) -> InstallResult:
+    out = ctx.output
+    base_url = runtime.runtime_base_url(ctx.config_vars, ctx.host_env)
+    pip_version = pip.pip_pin(ctx).version
+    report.pip_version = pip_version
+    inputs = fingerprint.compute(
+        ctx, graphs, files, python=str(version), runtime_url=base_url, pip=pip_version
+    )
+    env = pip.app_pip_env(ctx, store.pip_cache_dir if store else None)
+
+    if store is None:
+        out.step(f"Build cache disabled ({CACHE_SWITCH}=off): installing from scratch")
+        CacheStore(ctx.cache_root).clear()
+        report.cache_status = "disabled"
+        dists = _fresh(ctx, None, version, base_url, files, env, inputs)
+        return _finish(ctx, None, version, dists, inputs, report, "disabled")
+
+    manifest, reasons = store.load_manifest()
+    if manifest is not None:
+        changes = fingerprint.differences(manifest.fingerprint, inputs.values)
+        problems = store.verify_env(manifest)
+        if problems:
+            reasons = problems
+        elif not changes:
+            clean = None
+            if inputs.needs_resolution(manifest):
+                out.step("Checking what a clean install would pick for unpinned requirements")
+                store.restore(ctx.python_dir)
+                clean = _clean_resolution(ctx, files, env, inputs)
+                drift = fingerprint.distribution_changes(manifest.distributions, clean)
+                if drift:
+                    return _update(ctx, store, manifest, version, base_url, files, env, inputs,
+                                   report, drift, clean)
+            else:
+                store.restore(ctx.python_dir)
+            out.step(fingerprint.describe_reuse(inputs, len(manifest.distributions)))
+            report.cache_status = "reused"
+            dists = {d.name: d for d in manifest.distributions}
+            return InstallResult("reused", {d.name: d.version for d in dists.values()}, manifest)
+        elif all(change.incremental for change in changes):
+            return _update(ctx, store, manifest, version, base_url, files, env, inputs, report,
+                           [c.message for c in changes], None)
+        else:
+            reasons = [c.message for c in changes]
+
+    if reasons:
+        out.step("Discarding cache since:")
+        out.lines(f"- {reason}" for reason in reasons)
+        report.cache_status = "discarded"
+        report.cache_discard_reasons = list(reasons)
+    else:
+        report.cache_status = "empty"
+    store.discard()
+    dists = _fresh(ctx, store, version, base_url, files, env, inputs)
+    return _finish(ctx, store, version, dists, inputs, report, report.cache_status)
+
+
+def _clean_resolution(
+    ctx: BuildContext, files: Sequence[str], env: Mapping[str, str], inputs: fingerprint.Inputs
+) -> dict[str, Distribution]:
+    report = dependencies.resolve(ctx, files, env)
+    return dependencies.distributions_from_report(report, inputs.local_hashes)
+
+
+def _update(
+    ctx: BuildContext,
+    store: CacheStore,
+    manifest: Manifest,
+    version: ResolvedPythonVersion,
+    base_url: str,
+    files: Sequence[str],
+    env: Mapping[str, str],
+    inputs: fingerprint.Inputs,
+    report: BuildReport,
+    reasons: Sequence[str],
+    clean: dict[str, Distribution] | None,
+) -> InstallResult:
+    """Start from the cached environment and change only what differs from a clean
+    install; if the result is not exactly that, build from scratch instead."""
+    out = ctx.output
+    out.step("Updating the cached environment since:")
+    out.lines(f"- {reason}" for reason in reasons)
+    report.cache_status = "updated"
+    report.cache_discard_reasons = list(reasons)
+    if not ctx.python_dir.exists():
+        store.restore(ctx.python_dir)
+    if clean is None:
+        clean = _clean_resolution(ctx, files, env, inputs)
+    old = {d.name: d for d in manifest.distributions if d.name != "pip"}
+    stale = sorted(name for name, dist in old.items() if clean.get(name) != dist)
+    site = _site_packages(ctx, version)
+    if stale:
+        dependencies.uninstall(ctx, stale, env)
+        environment.prune_empty_dirs(site)
+    if any(name not in old or old[name] != dist for name, dist in clean.items()):
+        out.step("Installing dependencies using pip")
+        dependencies.install(ctx, files, env)
+    problems = _check_installed(ctx, version, clean)
+    if problems:
+        out.step("The updated environment differs from a clean install; rebuilding")
+        out.lines(f"- {p}" for p in problems[:5])
+        store.discard()
+        report.cache_status = "discarded"
+        report.cache_discard_reasons = [*reasons, *problems[:5]]
+        clean = _fresh(ctx, store, version, base_url, files, env, inputs)
+    return _finish(ctx, store, version, clean, inputs, report, report.cache_status)
+
+
+def _fresh(
+    ctx: BuildContext,
+    store: CacheStore | None,
+    version: ResolvedPythonVersion,
+    base_url: str,
+    files: Sequence[str],
+    env: Mapping[str, str],
+    inputs: fingerprint.Inputs,
+) -> dict[str, Distribution]:
+    remove_tree(ctx.python_dir)
+    install_runtime(ctx, store, version, base_url)
+    pip.install_pip(ctx, version.major_minor)
+    ctx.output.step("Installing dependencies using pip")
+    pip_report = dependencies.install(ctx, files, env)
+    dists = dependencies.distributions_from_report(pip_report, inputs.local_hashes)
+    problems = _check_installed(ctx, version, dists)
+    if problems:
+        raise EnvironmentMismatch(problems)
+    return dists
+
+
+def _check_installed(
+    ctx: BuildContext, version: ResolvedPythonVersion, expected: Mapping[str, Distribution]
+) -> list[str]:
+    site = _site_packages(ctx, version)
+    versions = {name: dist.version for name, dist in expected.items()}
+    versions.setdefault("pip", pip.pip_pin(ctx).version)
+    problems = dependencies.installed_mismatch(site, versions)
+    return problems + environment.unowned_or_missing(site)
+
+
+def _finish(
+    ctx: BuildContext,
+    store: CacheStore | None,
+    version: ResolvedPythonVersion,
+    dists: Mapping[str, Distribution],
+    inputs: fingerprint.Inputs,
+    report: BuildReport,
+    status: str,
+) -> InstallResult:
+    installed = environment.installed_distributions(_site_packages(ctx, version))
+    report.installed = [{"name": n, "version": v} for n, v in sorted(installed.items())]
+    manifest = None
+    if store is not None:
+        ctx.output.step("Saving cache")
+        draft = Manifest(0, inputs.values, tuple(sorted(dists.values(), key=lambda d: d.name)), {})
+        manifest = store.save(ctx.python_dir, draft)
+    return InstallResult(status, installed, manifest)
+
+
+def check_cache_after_hooks(
+    ctx: BuildContext, store: CacheStore | None, result: InstallResult
+) -> None:
+    """The build's files are hard links to the cache's: a hook that wrote into one in
+    place changed the cached copy too. Then the cache must not be used again."""
+    if store is None or result.manifest is None:
+        return
+    changed = store.verify_env(result.manifest)
+    if changed:
+        store.discard()
+        ctx.output.warning(
+            "A build step changed installed files in place.",
+            "After the packages were installed, something (a hook, collectstatic) wrote\n"
+            "into files under .heroku/python:\n"
+            + "\n".join(f"- {c}" for c in changed)
+            + "\n\nThe build cache was discarded so that the next build starts clean.\n"
+            "Write generated files elsewhere, or replace files instead of editing them.",
+        )
+
+
+# --- the runtime --------------------------------------------------------------
+
+
+def install_runtime(
+    ctx: BuildContext, store: CacheStore | None, version: ResolvedPythonVersion, base_url: str
+) -> None:
+    name = runtime.archive_name(str(version), ctx.stack.ubuntu, ctx.arch)
+    url = f"{base_url.rstrip('/')}/{name}"
+    ctx.output.step(f"Installing Python {version}")
+    if store is None:
+        with tempfile.TemporaryDirectory(prefix="python-runtime-") as tmp:
+            archive = Path(tmp) / name
+            _download(ctx, url, archive, version)
+            runtime.extract_archive(archive, ctx.python_dir)
+        return
+    pristine = _pristine_runtime(ctx, store, name, url, version)
+    environment.link_tree(pristine, ctx.python_dir)
+
+
+def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPythonVersion) -> None:
+    supported = [f"{m}.{n}.{p}" for (m, n), p in sorted(LATEST_PATCH.items())]
+    runtime.download_runtime(
+        url,
+        archive,
+        trust_env=ctx.host_env,
+        version=str(version),
+        stack=ctx.stack.name,
+        arch=ctx.arch,
+        supported=supported,
+    )
+
+
+def _pristine_runtime(
+    ctx: BuildContext, store: CacheStore, name: str, url: str, version: ResolvedPythonVersion
+) -> Path:
+    """An extracted runtime kept in the cache, checked against its snapshot."""
+    stem = name.removesuffix(".tar.zst")
+    target = store.runtimes_dir / stem
+    stamp = store.runtimes_dir / f"{stem}.json"
+    with contextlib.suppress(OSError, ValueError):
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+        if saved["url"] == url and saved["snapshot"] == environment.snapshot(target):
+            ctx.output.info("Using the cached copy of the runtime")
+            return target
+    store.runtimes_dir.mkdir(parents=True, exist_ok=True)
+    for old in store.runtimes_dir.iterdir():  # one runtime at a time is enough
+        remove_tree(old)
+    with tempfile.TemporaryDirectory(dir=store.runtimes_dir, prefix=".download-") as tmp:
+        archive = Path(tmp) / name
+        _download(ctx, url, archive, version)
+        runtime.extract_archive(archive, target)
+    stamp_data = {"url": url, "snapshot": environment.snapshot(target)}
+    from .cache import write_atomically
+
+    write_atomically(stamp, json.dumps(stamp_data))
+    return target

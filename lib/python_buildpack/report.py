@@ -1,0 +1,63 @@
+"""What a build did, for bin/report: written by compile, read back as JSON.
+
+It lives in CACHE_DIR/build-data/python.json, outside our cache namespace, so
+that a build with the cache switched off still reports on itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPORT_PATH = Path("build-data") / "python.json"
+
+
+@dataclass
+class BuildReport:
+    stack: str = ""
+    arch: str = ""
+    python_version: str | None = None
+    python_version_origin: str | None = None
+    package_manager: str = "pip"
+    pip_version: str | None = None
+    cache_status: str = "empty"
+    cache_discard_reasons: list[str] = field(default_factory=list)
+    installed: list[dict[str, str]] = field(default_factory=list)
+    unpinned: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
+    failure_reason: str | None = None
+    _started: float = field(default_factory=time.monotonic, repr=False)
+
+    def timed(self, name: str, started: float) -> None:
+        self.durations[name] = round(time.monotonic() - started, 3)
+
+    def to_json(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        data["durations"]["total"] = round(time.monotonic() - self._started, 3)
+        data["succeeded"] = self.failure_reason is None
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+    def save(self, cache_dir: Path) -> None:
+        target = cache_dir / REPORT_PATH
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".python.json.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(self.to_json())
+        os.replace(tmp, target)
+
+
+def report_json(build_dir: Path, cache_dir: Path) -> str:
+    path = cache_dir / REPORT_PATH
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {"cache_status": None, "cache_discard_reasons": [], "succeeded": None,
+                "note": "no build has run with this CACHE_DIR"}
+    data["build_dir"] = str(build_dir)
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"

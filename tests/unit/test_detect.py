@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from python_buildpack.detect import (
+    DETECT_FILES,
+    DetectResult,
+    detect,
+    list_build_dir,
+    misspelled_requirements_files,
+    not_detected_message,
+)
+
+
+@pytest.mark.parametrize("name", DETECT_FILES)
+def test_app_with_any_python_project_file_is_detected(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text("")
+    assert detect(tmp_path) == DetectResult(detected=True, found=(name,))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "requirement.txt",
+        "Requirements.txt",
+        "requirements.text",
+        "requirements.txt.txt",
+        "requirments.txt",
+        "requirements",
+        "REQUIREMENTS.TXT",
+        "requirements.txt ",
+        "requirements.txt\r",
+    ],
+)
+def test_app_with_misspelled_requirements_file_is_detected(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text("flask\n")
+    assert detect(tmp_path) == DetectResult(detected=True, found=(name,))
+
+
+def test_found_files_are_listed_in_a_stable_order(tmp_path: Path) -> None:
+    for name in ("manage.py", "requirements.txt", "requirement.txt", ".python-version"):
+        (tmp_path / name).write_text("")
+    assert detect(tmp_path).found == (
+        "requirements.txt",
+        ".python-version",
+        "manage.py",
+        "requirement.txt",
+    )
+
+
+def test_empty_app_is_not_detected(tmp_path: Path) -> None:
+    assert detect(tmp_path) == DetectResult(detected=False, found=())
+
+
+def test_node_app_is_not_detected(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text("{}")
+    (tmp_path / "index.js").write_text("")
+    assert not detect(tmp_path).detected
+
+
+def test_requirements_directory_alone_is_not_detected(tmp_path: Path) -> None:
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "base.txt").write_text("flask\n")
+    assert not detect(tmp_path).detected
+
+
+def test_requirements_txt_in_a_subdirectory_is_not_detected(tmp_path: Path) -> None:
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "backend" / "requirements.txt").write_text("flask\n")
+    assert not detect(tmp_path).detected
+
+
+def test_misspelled_requirements_names_are_found_among_other_files() -> None:
+    names = ["app.py", "requirements.txt", "requirments.txt", "Requirements.txt", "setup.py"]
+    assert misspelled_requirements_files(names) == ["Requirements.txt", "requirments.txt"]
+
+
+def test_not_detected_message_lists_what_was_looked_for_and_what_is_there(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "package.json").write_text("{}")
+    (tmp_path / "README.md").write_text("")
+    listing = list_build_dir(tmp_path)
+    assert listing == ["README.md", "backend/", "package.json"]
+    message = not_detected_message(listing)
+    assert "requirements.txt, .python-version, runtime.txt, Pipfile" in message
+    assert "manage.py, app.py, main.py" in message
+    assert "  README.md\n  backend/\n  package.json\n" in message
+    assert "add a 'requirements.txt'" in message
+
+
+def test_not_detected_message_shows_only_the_first_twenty_entries() -> None:
+    listing = [f"file{n:02}.js" for n in range(25)][::-1]
+    message = not_detected_message(listing)
+    assert "  file00.js\n" in message
+    assert "  file19.js\n" in message
+    assert "file20.js" not in message
+    assert "  ... and 5 more\n" in message
+
+
+def test_not_detected_message_for_an_empty_app_says_so() -> None:
+    assert "(nothing: the directory is empty)" in not_detected_message([])
+
+
+def test_not_detected_message_shows_control_characters_in_names() -> None:
+    message = not_detected_message(["requirements.txt\r", "app\tpy"])
+    assert "  app\\tpy\n  requirements.txt\\r\n" in message
