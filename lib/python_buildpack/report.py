@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -41,6 +42,8 @@ class BuildReport:
         data = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
         data["durations"]["total"] = round(time.monotonic() - self._started, 3)
         data["succeeded"] = self.failure_reason is None
+        # The buildpack's own process only; pip and hooks are children.
+        data["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def save(self, cache_dir: Path) -> None:

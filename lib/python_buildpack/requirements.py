@@ -939,4 +939,3 @@ def _normal_line(line: _Line, *, with_file: bool = True) -> dict[str, Any]:
 def _digest(value: Sequence[dict[str, Any]]) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
-
