@@ -306,6 +306,46 @@ def write_sidecar(archive: Path) -> Path:
     return sidecar
 
 
+_COMPILE = r"""
+import json, py_compile, sys
+for source, target in json.load(sys.stdin):
+    try:
+        py_compile.compile(source, cfile=target, doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    except py_compile.PyCompileError:
+        pass  # lib2to3 fixtures and the like: Python skips them too
+"""
+
+
+def compile_bytecode(inst: Installation, names: list[str], work: Path) -> dict[str, Path]:
+    """The standard library's bytecode, as Heroku's runtimes ship it: otherwise every
+    build and every dyno boot compiles it again. Unchecked-hash pycs do not depend
+    on file mtimes, so the unpacked runtime's files never change once in place."""
+    stdlib = f"lib/python{inst.xy}/"
+    tag = f"cpython-{inst.xy.replace('.', '')}"
+    pairs: list[tuple[str, str]] = []
+    added: dict[str, Path] = {}
+    for rel in names:
+        if rel.startswith(stdlib) and rel.endswith(".py") and "/site-packages/" not in rel:
+            parent, _, filename = rel.rpartition("/")
+            cache_dir = f"{parent}/__pycache__"
+            pyc = f"{cache_dir}/{filename[:-3]}.{tag}.pyc"
+            added.setdefault(cache_dir, work / "pyc" / cache_dir)
+            added[pyc] = work / "pyc" / pyc
+            pairs.append((str(inst.prefix / rel), str(added[pyc])))
+    for directory in (path for rel, path in added.items() if not rel.endswith(".pyc")):
+        directory.mkdir(parents=True, exist_ok=True)
+    python = inst.prefix / "bin" / f"python{inst.xy}"
+    proc = subprocess.run(
+        [str(python), "-I", "-S", "-c", _COMPILE],
+        input=json.dumps(pairs), capture_output=True, text=True, check=False,
+        env={"PATH": os.environ.get("PATH", os.defpath), "LC_ALL": "C.UTF-8"},
+    )
+    if proc.returncode != 0:
+        raise PackError(f"compiling the standard library failed: {proc.stderr.strip()}")
+    return {rel: path for rel, path in added.items() if path.exists()}
+
+
 def pack(inst: Installation, ubuntu: str, arch: str, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     archive = out_dir / archive_name(inst.version, ubuntu, arch)
@@ -316,9 +356,19 @@ def pack(inst: Installation, ubuntu: str, arch: str, out_dir: Path) -> Path:
         work = Path(tmp)
         replaced = fix_shebangs(inst, names, work)
         replaced.update(patch_elves(inst, names, work, find_patchelf()))
-        write_archive(inst, names, replaced, archive)
+        bytecode = compile_bytecode(inst, names, work)
+        replaced.update(bytecode)
+        write_archive(inst, _with_bytecode(names, bytecode), replaced, archive)
     write_sidecar(archive)
     return archive
+
+
+def _with_bytecode(names: list[str], bytecode: dict[str, Path]) -> list[str]:
+    """Each __pycache__ right after its parent directory's entries, dir first."""
+    extra = sorted(bytecode, key=lambda rel: (rel.endswith(".pyc"), rel))
+    return names + [rel for rel in extra if not rel.endswith(".pyc")] + [
+        rel for rel in extra if rel.endswith(".pyc")
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -160,8 +160,12 @@ class CacheStore:
         """That env/ is exactly what the manifest describes: no file changed since."""
         if not self.env_dir.is_dir():
             return ["the cached environment is missing"]
-        changes = environment.snapshot_changes(manifest.snapshot, environment.snapshot(self.env_dir))
-        return [f"a file in the cached environment changed since it was saved: {c}" for c in changes]
+        changes = environment.snapshot_changes(
+            manifest.snapshot, environment.snapshot(self.env_dir)
+        )
+        return [
+            f"a file in the cached environment changed since it was saved: {c}" for c in changes
+        ]
 
     def restore(self, dest: Path) -> int:
         remove_tree(dest)

@@ -54,7 +54,9 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
         files.append(TEST_REQUIREMENTS_FILE)
     # The whole requirements graph is read before anything is installed: a bad
     # file fails the build here, with the cache untouched.
-    graphs = [requirements.load_requirements_graph(ctx.build_dir, f, ctx.config_vars) for f in files]
+    graphs = [
+        requirements.load_requirements_graph(ctx.build_dir, f, ctx.config_vars) for f in files
+    ]
 
     store = None if layers.cache_disabled(ctx.config_vars) else CacheStore(ctx.cache_root)
     with layers.app_dir_link(ctx), layers.locked(store, out):

@@ -28,10 +28,18 @@ def requirement_args(files: Sequence[str]) -> list[str]:
     return args
 
 
-def source_of(item: Mapping[str, Any], local_hashes: Mapping[str, str]) -> str:
-    """What decides an installed distribution's files, from a pip report entry."""
+def source_of(
+    item: Mapping[str, Any], local_hashes: Mapping[str, str], relocate: tuple[str, str]
+) -> str:
+    """What decides an installed distribution's files, from a pip report entry.
+
+    `relocate` is (BUILD_DIR URI, app dir URI): a path inside the app is recorded
+    by where the app runs, which is the same for every build."""
     info: Mapping[str, Any] = item.get("download_info") or {}
     url = str(info.get("url", ""))
+    build_uri, app_uri = relocate
+    if url == build_uri or url.startswith(build_uri + "/"):
+        url = app_uri + url[len(build_uri) :]
     if "vcs_info" in info:
         vcs = info["vcs_info"]
         return f"vcs {vcs.get('vcs')} {url} {vcs.get('commit_id')}"
@@ -48,7 +56,7 @@ def source_of(item: Mapping[str, Any], local_hashes: Mapping[str, str]) -> str:
 
 
 def distributions_from_report(
-    report: Mapping[str, Any], local_hashes: Mapping[str, str]
+    report: Mapping[str, Any], local_hashes: Mapping[str, str], relocate: tuple[str, str]
 ) -> dict[str, Distribution]:
     found = {}
     for item in report.get("install", []):
@@ -57,16 +65,14 @@ def distributions_from_report(
         found[name] = Distribution(
             name=name,
             version=str(meta["version"]),
-            source=source_of(item, local_hashes),
+            source=source_of(item, local_hashes, relocate),
             requested=bool(item.get("requested")),
             direct=bool(item.get("is_direct")),
         )
     return found
 
 
-def install(
-    ctx: BuildContext, files: Sequence[str], env: Mapping[str, str]
-) -> dict[str, Any]:
+def install(ctx: BuildContext, files: Sequence[str], env: Mapping[str, str]) -> dict[str, Any]:
     """`pip install -r ...`, streamed; returns pip's installation report."""
     args = requirement_args(files)
     ctx.output.info(f"Running 'pip install {' '.join(args)}'")

@@ -37,7 +37,9 @@ def run_collectstatic(ctx: BuildContext, installed: Mapping[str, str]) -> str:
         [python, "manage.py", "help", "collectstatic"], env=env, cwd=ctx.build_dir
     )
     if probe.returncode != 0:
-        ctx.output.step("Skipping Django collectstatic ('collectstatic' is not an available command)")
+        ctx.output.step(
+            "Skipping Django collectstatic ('collectstatic' is not an available command)"
+        )
         return "not-installed-app"
     ctx.output.step("$ python manage.py collectstatic --noinput")
     result = ctx.runner.stream(

@@ -136,3 +136,36 @@ def unowned_or_missing(site_packages: Path, *, limit: int = 5) -> list[str]:
         if not os.path.lexists(path):
             problems.append(f"{path.name} is missing though a package lists it")
     return problems[:limit]
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write a new file in place of the old one: never through a hard link, whose
+    other name may be the cache's copy."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.chmod(tmp, path.stat().st_mode & 0o7777)
+    os.replace(tmp, path)
+
+
+def relocate_build_paths(site_packages: Path, build_dir: Path, app_dir: Path) -> list[Path]:
+    """pip writes BUILD_DIR's absolute path into a few files (a local requirement's
+    direct_url.json, an editable install's .pth and finder); the app runs from
+    app_dir. As Heroku's classic buildpack does, point them at app_dir."""
+    pattern = re.compile(re.escape(str(build_dir)) + r"(?=[/\"'\s]|$)", re.MULTILINE)
+    candidates = [
+        *site_packages.glob("*.pth"),
+        *site_packages.glob("*.dist-info/direct_url.json"),
+        *site_packages.glob("__editable__*.py"),
+        *site_packages.glob("*.egg-link"),
+    ]
+    changed = []
+    for path in candidates:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        new = pattern.sub(str(app_dir), text)
+        if new != text:
+            _replace_file(path, new)
+            changed.append(path)
+    return changed

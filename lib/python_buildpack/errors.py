@@ -685,10 +685,7 @@ class RequirementsFileUnreadable(BuildpackError):
         return f"The requirements file {self.file} could not be read."
 
     def body(self) -> str:
-        return (
-            f"Reading it failed: {self.reason}.\n"
-            "Make sure it is a regular file in the repository."
-        )
+        return f"Reading it failed: {self.reason}.\nMake it a regular file in the repository."
 
 
 @dataclass(eq=False)

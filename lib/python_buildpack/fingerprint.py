@@ -24,8 +24,19 @@ from .context import BuildContext
 from .requirements import RequirementEntry, RequirementsGraph, normalized_graph
 
 # Directories that are never part of what a local requirement means.
-_SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".heroku", ".profile.d", "node_modules",
-              ".venv", ".tox", ".mypy_cache", ".pytest_cache"}
+_SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "__pycache__",
+    ".heroku",
+    ".profile.d",
+    "node_modules",
+    ".venv",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+}
 _CREDENTIALS = re.compile(r"(?<=://)([^/@:\s]+):[^/@\s]+@")
 
 
@@ -109,9 +120,7 @@ def _entry_key(entry: RequirementEntry) -> str:
 
 
 def _entry_hash(entry: RequirementEntry) -> str:
-    return sha256_text(
-        json.dumps([entry.normalized, entry.hashes, entry.options, entry.editable])
-    )
+    return sha256_text(json.dumps([entry.normalized, entry.hashes, entry.options, entry.editable]))
 
 
 def compute(
@@ -137,8 +146,12 @@ def compute(
             key = _entry_key(entry)
             while key in entries:
                 key += "+"
-            entries[key] = {"hash": _entry_hash(entry), "display": redact(entry.display),
-                            "file": entry.provenance.file, "name": entry.name or ""}
+            entries[key] = {
+                "hash": _entry_hash(entry),
+                "display": redact(entry.display),
+                "file": entry.provenance.file,
+                "name": entry.name or "",
+            }
             if entry.name and entry.is_pinned:
                 pinned.add(entry.name)
             elif entry.kind == "requirement" and entry.moving_target is None:
@@ -212,7 +225,7 @@ _REBUILD_FIELDS = {
 
 
 def _spec(display: str, name: str) -> str:
-    rest = display[len(name):].strip() if display.lower().startswith(name.lower()) else ""
+    rest = display[len(name) :].strip() if display.lower().startswith(name.lower()) else ""
     return rest or display
 
 
@@ -228,12 +241,16 @@ def _entry_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
         elif before is None:
             messages.append(f"{after['file']}: {after['display']} was added")
         elif before["display"] == after["display"]:
-            messages.append(f"{after['file']}: {after['display']} changed (a config var it uses"
-                            " has a new value)")
+            messages.append(
+                f"{after['file']}: {after['display']} changed (a config var it uses"
+                " has a new value)"
+            )
         elif after.get("name"):
             name = after["name"]
-            messages.append(f"{after['file']}: {name} changed from "
-                            f"{_spec(before['display'], name)} to {_spec(after['display'], name)}")
+            messages.append(
+                f"{after['file']}: {name} changed from "
+                f"{_spec(before['display'], name)} to {_spec(after['display'], name)}"
+            )
         else:
             messages.append(f"{after['file']}: {before['display']} changed to {after['display']}")
     return messages
@@ -262,19 +279,26 @@ def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     ]
     messages: list[str] = []
     if old["requirement_files"] != new["requirement_files"]:
-        messages.append(f"The requirements files installed changed to {', '.join(new['requirement_files'])}")
+        messages.append(
+            f"The requirements files installed changed to {', '.join(new['requirement_files'])}"
+        )
     messages += _entry_changes(old["entries"], new["entries"])
     messages += _entry_changes(old["options"], new["options"])
     for path in sorted(set(old["files"]) ^ set(new["files"])):
         messages.append(f"{path} is {'now' if path in new['files'] else 'no longer'} included")
-    messages += _keyed_changes(old["local"], new["local"], "{key}: the local file or directory {what}")
+    messages += _keyed_changes(
+        old["local"], new["local"], "{key}: the local file or directory {what}"
+    )
     for display in sorted(old["moving"].keys() & new["moving"].keys()):
         if old["moving"][display] != new["moving"][display]:
-            messages.append(f"{display} now points to {new['moving'][display][:12]} "
-                            f"(was {old['moving'][display][:12]})")
+            messages.append(
+                f"{display} now points to {new['moving'][display][:12]} "
+                f"(was {old['moving'][display][:12]})"
+            )
     messages += _keyed_changes(old["pip_config"], new["pip_config"], "{key} {what}")
-    messages += _keyed_changes(old["vars"], new["vars"],
-                               "The config var {key}, used in requirements files, {what}")
+    messages += _keyed_changes(
+        old["vars"], new["vars"], "The config var {key}, used in requirements files, {what}"
+    )
     if not messages and old["graph"] != new["graph"]:
         messages.append("The requirements files changed")
     changes += [Change(m) for m in messages]
@@ -295,8 +319,9 @@ def distribution_changes(
             messages.append(f"pip would now also install {name} {after.version}")
         elif before is not None and after is not None and before != after:
             if before.version != after.version:
-                messages.append(f"pip would now install {name} {after.version} "
-                                f"instead of {before.version}")
+                messages.append(
+                    f"pip would now install {name} {after.version} instead of {before.version}"
+                )
             else:
                 messages.append(f"pip would now install {name} {after.version} from another source")
     return messages

@@ -35,5 +35,3 @@ def run_hook(ctx: BuildContext, name: str) -> bool:
     if result.returncode != 0:
         raise HookFailed(f"bin/{name}", result.returncode)
     return True
-
-

@@ -1,4 +1,4 @@
-"""The environment layer: bring `.heroku/python` to the state a clean build would give, as cheaply as
+"""The environment layer: bring `.heroku/python` to the state a clean build would
 the cache allows: reuse it, update it in place, or build it from scratch.
 
 Every decision is explained in the log in terms of the user's own files.
@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import dependencies, environment, fingerprint, pip, runtime
 from .cache import CacheStore, Distribution, Manifest, remove_tree
@@ -84,13 +85,44 @@ def install_environment(
     graphs: Sequence[RequirementsGraph],
     report: BuildReport,
 ) -> InstallResult:
-    out = ctx.output
     base_url = runtime.runtime_base_url(ctx.config_vars, ctx.host_env)
     pip_version = pip.pip_pin(ctx).version
     report.pip_version = pip_version
     inputs = fingerprint.compute(
         ctx, graphs, files, python=str(version), runtime_url=base_url, pip=pip_version
     )
+    result = _install(ctx, store, version, base_url, files, inputs, report)
+    report.installed = [{"name": n, "version": v} for n, v in sorted(result.installed.items())]
+    report.unpinned = [*inputs.unpinned, *inputs.unpinned_transitive(result.installed)]
+    if report.unpinned:
+        _warn_unpinned(ctx.output, inputs.unpinned, inputs.unpinned_transitive(result.installed))
+    return result
+
+
+def _warn_unpinned(out: Output, direct: Sequence[str], transitive: Sequence[str]) -> None:
+    lines = [f"- {line}" for line in direct]
+    lines += [f"- {name} (installed as a dependency; no file pins it)" for name in transitive]
+    out.warning(
+        "Some packages are not pinned to an exact version.",
+        "A clean build may pick newer versions of these at any time:\n"
+        + "\n".join(lines)
+        + "\n\nSo before reusing the cache, every build asks pip what a clean install\n"
+        "would pick now, which takes time. Pin every package to make builds\n"
+        "repeatable and cached builds instant, for example:\n\n"
+        "  pip freeze > requirements.txt",
+    )
+
+
+def _install(
+    ctx: BuildContext,
+    store: CacheStore | None,
+    version: ResolvedPythonVersion,
+    base_url: str,
+    files: Sequence[str],
+    inputs: fingerprint.Inputs,
+    report: BuildReport,
+) -> InstallResult:
+    out = ctx.output
     env = pip.app_pip_env(ctx, store.pip_cache_dir if store else None)
 
     if store is None:
@@ -114,8 +146,19 @@ def install_environment(
                 clean = _clean_resolution(ctx, files, env, inputs)
                 drift = fingerprint.distribution_changes(manifest.distributions, clean)
                 if drift:
-                    return _update(ctx, store, manifest, version, base_url, files, env, inputs,
-                                   report, drift, clean)
+                    return _update(
+                        ctx,
+                        store,
+                        manifest,
+                        version,
+                        base_url,
+                        files,
+                        env,
+                        inputs,
+                        report,
+                        drift,
+                        clean,
+                    )
             else:
                 store.restore(ctx.python_dir)
             out.step(fingerprint.describe_reuse(inputs, len(manifest.distributions)))
@@ -123,8 +166,19 @@ def install_environment(
             dists = {d.name: d for d in manifest.distributions}
             return InstallResult("reused", {d.name: d.version for d in dists.values()}, manifest)
         elif all(change.incremental for change in changes):
-            return _update(ctx, store, manifest, version, base_url, files, env, inputs, report,
-                           [c.message for c in changes], None)
+            return _update(
+                ctx,
+                store,
+                manifest,
+                version,
+                base_url,
+                files,
+                env,
+                inputs,
+                report,
+                [c.message for c in changes],
+                None,
+            )
         else:
             reasons = [c.message for c in changes]
 
@@ -144,7 +198,19 @@ def _clean_resolution(
     ctx: BuildContext, files: Sequence[str], env: Mapping[str, str], inputs: fingerprint.Inputs
 ) -> dict[str, Distribution]:
     report = dependencies.resolve(ctx, files, env)
-    return dependencies.distributions_from_report(report, inputs.local_hashes)
+    return dependencies.distributions_from_report(report, inputs.local_hashes, _relocation(ctx))
+
+
+def _relocation(ctx: BuildContext) -> tuple[str, str]:
+    return ctx.build_dir.as_uri(), ctx.app_dir.as_uri()
+
+
+def _pip_install(
+    ctx: BuildContext, version: ResolvedPythonVersion, files: Sequence[str], env: Mapping[str, str]
+) -> dict[str, Any]:
+    report = dependencies.install(ctx, files, env)
+    environment.relocate_build_paths(_site_packages(ctx, version), ctx.build_dir, ctx.app_dir)
+    return report
 
 
 def _update(
@@ -179,7 +245,7 @@ def _update(
         environment.prune_empty_dirs(site)
     if any(name not in old or old[name] != dist for name, dist in clean.items()):
         out.step("Installing dependencies using pip")
-        dependencies.install(ctx, files, env)
+        _pip_install(ctx, version, files, env)
     problems = _check_installed(ctx, version, clean)
     if problems:
         out.step("The updated environment differs from a clean install; rebuilding")
@@ -204,8 +270,10 @@ def _fresh(
     install_runtime(ctx, store, version, base_url)
     pip.install_pip(ctx, version.major_minor)
     ctx.output.step("Installing dependencies using pip")
-    pip_report = dependencies.install(ctx, files, env)
-    dists = dependencies.distributions_from_report(pip_report, inputs.local_hashes)
+    pip_report = _pip_install(ctx, version, files, env)
+    dists = dependencies.distributions_from_report(
+        pip_report, inputs.local_hashes, _relocation(ctx)
+    )
     problems = _check_installed(ctx, version, dists)
     if problems:
         raise EnvironmentMismatch(problems)
@@ -232,7 +300,6 @@ def _finish(
     status: str,
 ) -> InstallResult:
     installed = environment.installed_distributions(_site_packages(ctx, version))
-    report.installed = [{"name": n, "version": v} for n, v in sorted(installed.items())]
     manifest = None
     if store is not None:
         ctx.output.step("Saving cache")

@@ -33,7 +33,9 @@ def split_vcs_url(url: str) -> tuple[str, str, str]:
 def _git_commit(ctx: BuildContext, url: str) -> str:
     _, repo, ref = split_vcs_url(url)
     env = config.command_env(ctx.host_env, ctx.config_vars, extra={"GIT_TERMINAL_PROMPT": "0"})
-    result = ctx.runner.capture(["git", "ls-remote", repo, ref or "HEAD"], env=env, cwd=ctx.build_dir)
+    result = ctx.runner.capture(
+        ["git", "ls-remote", repo, ref or "HEAD"], env=env, cwd=ctx.build_dir
+    )
     if result.returncode != 0:
         raise MovingReferenceUnresolvable(url, result.stderr.strip().splitlines()[-1:] or [""])
     lines = [line.split() for line in result.stdout.splitlines() if line.strip()]

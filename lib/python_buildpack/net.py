@@ -195,8 +195,6 @@ def build_opener(
     )
 
 
-
-
 def open_url(
     url: str, *, trust_env: Mapping[str, str], timeout: float, accept: str = "*/*"
 ) -> IO[bytes]:

@@ -22,7 +22,8 @@ export LD_LIBRARY_PATH="$HOME/.heroku/python/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_
 # 2 workers per CPU plus one, but at most one per 256 MB of the dyno's memory.
 if [ -z "${WEB_CONCURRENCY:-}" ]; then
   _bp_cpus=$(nproc 2>/dev/null || echo 1)
-  _bp_mem=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || echo max)
+  _bp_mem=$(cat /sys/fs/cgroup/memory.max 2>/dev/null \
+    || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || echo max)
   case "$_bp_mem" in
     ''|max|*[!0-9]*) _bp_mem_mb=2048 ;;
     *) _bp_mem_mb=$((_bp_mem / 1048576)) ;;

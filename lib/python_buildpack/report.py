@@ -60,7 +60,11 @@ def report_json(build_dir: Path, cache_dir: Path) -> str:
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        data = {"cache_status": None, "cache_discard_reasons": [], "succeeded": None,
-                "note": "no build has run with this CACHE_DIR"}
+        data = {
+            "cache_status": None,
+            "cache_discard_reasons": [],
+            "succeeded": None,
+            "note": "no build has run with this CACHE_DIR",
+        }
     data["build_dir"] = str(build_dir)
     return json.dumps(data, indent=2, sort_keys=True) + "\n"

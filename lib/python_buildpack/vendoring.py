@@ -28,7 +28,9 @@ from .net import open_url
 
 # PEP 691: the JSON form of the simple index, which mirrors serve too.
 SIMPLE_INDEX_URL = "https://pypi.org/simple"
-_PIN = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>\S+)\s+--hash=sha256:(?P<sha>[0-9a-f]{64})$")
+_PIN = re.compile(
+    r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>\S+)\s+--hash=sha256:(?P<sha>[0-9a-f]{64})$"
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ def _wheel_url(pin: PinnedWheel, trust_env: Mapping[str, str]) -> str:
 def fetch_wheel(pin: PinnedWheel, dest_dir: Path, trust_env: Mapping[str, str]) -> Path:
     """The pinned wheel in dest_dir, downloaded and checked if not there yet."""
     dest_dir.mkdir(parents=True, exist_ok=True)
-    existing = [p for p in dest_dir.glob(f"{_wheel_prefix(pin)}-*.whl") if sha256_of(p) == pin.sha256]
+    existing = [
+        p for p in dest_dir.glob(f"{_wheel_prefix(pin)}-*.whl") if sha256_of(p) == pin.sha256
+    ]
     if existing:
         return existing[0]
     try:

@@ -130,6 +130,7 @@ def assert_same_as_clean(cached: Path, clean: Path) -> None:
     cached_state, clean_state = installed_state(cached), installed_state(clean)
     only_cached = sorted(cached_state.keys() - clean_state.keys())
     only_clean = sorted(clean_state.keys() - cached_state.keys())
-    differ = sorted(k for k in cached_state.keys() & clean_state.keys()
-                    if cached_state[k] != clean_state[k])
+    differ = sorted(
+        k for k in cached_state.keys() & clean_state.keys() if cached_state[k] != clean_state[k]
+    )
     assert (only_cached, only_clean, differ) == ([], [], [])

@@ -37,7 +37,7 @@ def build_wheel(
     if files is None:
         files = {f"{dist}/__init__.py": f'__version__ = "{version}"\nNAME = "{name}"\n'}
     info = f"{dist}-{version}.dist-info"
-    metadata = "Metadata-Version: 2.1\n" f"Name: {name}\n" f"Version: {version}\n"
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
     metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
     contents: dict[str, bytes] = {
         path: data.encode() if isinstance(data, str) else data for path, data in files.items()

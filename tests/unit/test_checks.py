@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from python_buildpack.checks import check_app
 from python_buildpack.errors import (
     BuildpackError,

@@ -14,6 +14,7 @@ import pytest
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+
 from python_buildpack.errors import (
     BuildpackError,
     InvalidRequirementsLine,

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from python_buildpack import runtime
 from python_buildpack.errors import (
     BuildpackError,
