@@ -1,5 +1,6 @@
 """The environment layer: bring `.heroku/python` to the state a clean build would
-the cache allows: reuse it, update it in place, or build it from scratch.
+give, as cheaply as the cache allows: reuse it, update it in place, or build it
+from scratch.
 
 Every decision is explained in the log in terms of the user's own files.
 """
