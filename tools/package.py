@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Pack a release of the buildpack that works offline (`make package`).
+
+The tarball holds bin/, lib/, requirements/, buildpack.toml, README.md and the
+filled vendor/ (the buildpack's own packages and the pinned pip wheel), so a
+build needs no package index for the buildpack itself.
+"""
+
+from __future__ import annotations
+
+import sys
+import tarfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "lib"))
+
+from python_buildpack import vendoring  # noqa: E402
+
+INCLUDE = ("bin", "lib", "requirements", "vendor", "buildpack.toml", "README.md")
+
+
+def _keep(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    if "__pycache__" in info.name.split("/") or info.name.endswith(".pyc"):
+        return None
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    return info
+
+
+def main() -> int:
+    pins = vendoring.read_pins(ROOT, "vendor.txt")
+    if not vendoring.vendor_is_complete(ROOT / "vendor", pins):
+        print("vendor/ is incomplete: run 'make vendor' first", file=sys.stderr)
+        return 1
+    for pin in vendoring.read_pins(ROOT, "pip.txt"):
+        if vendoring.find_wheel(pin, ROOT / "vendor" / "wheels") is None:
+            print(f"vendor/wheels/ lacks {pin}: run 'make vendor' first", file=sys.stderr)
+            return 1
+    with (ROOT / "buildpack.toml").open("rb") as handle:
+        version = tomllib.load(handle)["buildpack"]["version"]
+    out = ROOT / "dist" / f"python-buildpack-{version}.tgz"
+    out.parent.mkdir(exist_ok=True)
+    with tarfile.open(out, "w:gz") as tar:
+        for name in INCLUDE:
+            tar.add(ROOT / name, arcname=name, filter=_keep)
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
