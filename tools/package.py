@@ -8,9 +8,9 @@ build needs no package index for the buildpack itself.
 
 from __future__ import annotations
 
+import re
 import sys
 import tarfile
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,9 @@ def _keep(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
     return info
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    out_dir = Path(args[1]) if len(args) == 2 and args[0] == "--out" else ROOT / "dist"
     pins = vendoring.read_pins(ROOT, "vendor.txt")
     if not vendoring.vendor_is_complete(ROOT / "vendor", pins):
         print("vendor/ is incomplete: run 'make vendor' first", file=sys.stderr)
@@ -38,10 +40,13 @@ def main() -> int:
         if vendoring.find_wheel(pin, ROOT / "vendor" / "wheels") is None:
             print(f"vendor/wheels/ lacks {pin}: run 'make vendor' first", file=sys.stderr)
             return 1
-    with (ROOT / "buildpack.toml").open("rb") as handle:
-        version = tomllib.load(handle)["buildpack"]["version"]
-    out = ROOT / "dist" / f"python-buildpack-{version}.tgz"
-    out.parent.mkdir(exist_ok=True)
+    toml = (ROOT / "buildpack.toml").read_text(encoding="utf-8")
+    version = re.search(r'^version = "([^"]+)"', toml, re.MULTILINE)
+    if version is None:
+        print("buildpack.toml has no version", file=sys.stderr)
+        return 1
+    out = out_dir / f"python-buildpack-{version[1]}.tgz"
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tarfile.open(out, "w:gz") as tar:
         for name in INCLUDE:
             tar.add(ROOT / name, arcname=name, filter=_keep)
