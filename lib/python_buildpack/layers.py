@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dependencies, environment, fingerprint, pip, runtime
-from .cache import CacheStore, Distribution, Manifest, remove_tree
+from .cache import CacheStore, Distribution, Manifest, remove_tree, write_atomically
 from .context import BuildContext
 from .errors import EnvironmentMismatch
 from .output import Output
@@ -190,7 +190,8 @@ def _install(
         report.cache_discard_reasons = list(reasons)
     else:
         report.cache_status = "empty"
-    store.discard()
+    # The old environment stays in the cache until a new one replaces it: a build
+    # that fails from here on leaves the last good cache for the next build.
     dists = _fresh(ctx, store, version, base_url, files, env, inputs)
     return _finish(ctx, store, version, dists, inputs, report, report.cache_status)
 
@@ -251,7 +252,6 @@ def _update(
     if problems:
         out.step("The updated environment differs from a clean install; rebuilding")
         out.lines(f"- {p}" for p in problems[:5])
-        store.discard()
         report.cache_status = "discarded"
         report.cache_discard_reasons = [*reasons, *problems[:5]]
         clean = _fresh(ctx, store, version, base_url, files, env, inputs)
@@ -374,14 +374,13 @@ def _pristine_runtime(
             ctx.output.info("Using the cached copy of the runtime")
             return target
     store.runtimes_dir.mkdir(parents=True, exist_ok=True)
-    for old in store.runtimes_dir.iterdir():  # one runtime at a time is enough
-        remove_tree(old)
+    remove_tree(target)
     with tempfile.TemporaryDirectory(dir=store.runtimes_dir, prefix=".download-") as tmp:
         archive = Path(tmp) / name
         _download(ctx, url, archive, version)
         runtime.extract_archive(archive, target)
-    stamp_data = {"url": url, "snapshot": environment.snapshot(target)}
-    from .cache import write_atomically
-
-    write_atomically(stamp, json.dumps(stamp_data))
+    write_atomically(stamp, json.dumps({"url": url, "snapshot": environment.snapshot(target)}))
+    for other in store.runtimes_dir.iterdir():  # one runtime at a time is enough
+        if other not in (target, stamp):
+            remove_tree(other)
     return target
