@@ -352,6 +352,9 @@ def pack(inst: Installation, ubuntu: str, arch: str, out_dir: Path) -> Path:
     names = [n for n in selected(inst) if n not in ("bin/python3", "bin/python")]
     if f"bin/python{inst.xy}" not in names:
         raise PackError(f"{inst.prefix} has no bin/python{inst.xy}")
+    if not any(n.startswith(f"lib/python{inst.xy}/ensurepip/_bundled/pip-") for n in names):
+        # The buildpack installs pip with this wheel (Debian's python3 lacks it).
+        raise PackError(f"{inst.prefix} has no pip wheel in ensurepip/_bundled")
     with tempfile.TemporaryDirectory(prefix="pack-runtime-") as tmp:
         work = Path(tmp)
         replaced = fix_shebangs(inst, names, work)

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import config, vendoring
 from .commands import display
 from .context import BuildContext
-from .errors import PipBootstrapFailed
+from .errors import PipBootstrapFailed, RuntimeWithoutEnsurepip
 
 
 def pip_pin(ctx: BuildContext) -> vendoring.PinnedWheel:
@@ -74,7 +74,7 @@ def install_pip(ctx: BuildContext, major_minor: str) -> str:
     bundled_dir = ctx.python_dir / "lib" / f"python{major_minor}" / "ensurepip" / "_bundled"
     bundled = sorted(bundled_dir.glob("pip-*.whl"))
     if not bundled:
-        raise PipBootstrapFailed(pin.version, (f"no bundled pip wheel in {bundled_dir}",))
+        raise RuntimeWithoutEnsurepip(major_minor)
     argv = [
         str(python_executable(ctx)),
         f"{bundled[-1]}/pip",
