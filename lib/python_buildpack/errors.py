@@ -219,7 +219,8 @@ class RuntimeTxtInvalid(BuildpackError):
         return "Invalid Python version in runtime.txt."
 
     def body(self) -> str:
-        lines = self.contents.split("\n")
+        # A file's final newline ends its last line; it is not an empty line to show.
+        lines = self.contents.removesuffix("\n").split("\n")
         shown = lines[:5] + (["..."] if len(lines) > 5 else [])
         return (
             "The 'runtime.txt' file isn't in the correct format ('python-<major>.<minor>'\n"
@@ -964,6 +965,25 @@ class EnvironmentMismatch(BuildpackError):
             f"{bullet_list(self.problems)}\n\n"
             "This can happen when a package's setup script installs other packages. The\n"
             "cache was not saved. Please report it with your requirements files."
+        )
+
+
+@dataclass(eq=False)
+class RuntimeWithoutEnsurepip(BuildpackError):
+    version: str
+    failure_reason = "runtime_without_ensurepip"
+
+    def title(self) -> str:
+        return f"The Python {self.version} runtime has no bundled pip."
+
+    def body(self) -> str:
+        return (
+            "The buildpack installs pip with the pip wheel that CPython's ensurepip\n"
+            "bundles (lib/pythonX.Y/ensurepip/_bundled/), and this runtime archive has\n"
+            "none. Some Linux distributions remove it from their Python. Retrying will\n"
+            "not help: point PYTHON_RUNTIME_BASE_URL at archives of a complete CPython,\n"
+            "such as Heroku's, or pack one with tools/pack_runtime.py from a CPython\n"
+            "built from source."
         )
 
 
