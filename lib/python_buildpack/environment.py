@@ -3,8 +3,11 @@ cheap snapshot of every file, and copying it by hard links."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import email.parser
+import hashlib
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -168,4 +171,29 @@ def relocate_build_paths(site_packages: Path, build_dir: Path, app_dir: Path) ->
         if new != text:
             _replace_file(path, new)
             changed.append(path)
+    if changed:
+        _update_records(site_packages, set(changed))
     return changed
+
+
+def _update_records(site_packages: Path, changed: set[Path]) -> None:
+    """Keep each RECORD's hash and size of a rewritten file true (pip checks none,
+    but a RECORD that lies would also differ from a clean build's)."""
+    for info in _dist_infos(site_packages):
+        record = info / "RECORD"
+        try:
+            with record.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.reader(handle))
+        except OSError:
+            continue
+        touched = False
+        for row in rows:
+            if row and Path(os.path.normpath(site_packages / row[0])) in changed:
+                data = (site_packages / row[0]).read_bytes()
+                digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+                row[1:] = [f"sha256={digest.decode()}", str(len(data))]
+                touched = True
+        if touched:
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(rows)  # "\r\n", as pip writes it
+            _replace_file(record, buffer.getvalue())
