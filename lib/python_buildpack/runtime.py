@@ -329,6 +329,7 @@ def extract_archive(archive: Path, dest: Path) -> None:
     """
     if dest.exists() or dest.is_symlink():
         raise FileExistsError(f"{dest} already exists")
+    dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp"))
     try:
         zstd_module = _stdlib_zstd()

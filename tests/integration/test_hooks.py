@@ -1,0 +1,155 @@
+"""The app's bin/pre_compile and bin/post_compile hooks, and Django's collectstatic,
+as Heroku users rely on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.buildpack import App
+from support.wheels import build_wheel
+
+from .helpers import assert_user_error, error_block
+
+# No shebang: runs with bash ([[ ]] and BASH_VERSION are bash's, not sh's).
+PRE_COMPILE = """\
+if [[ -n "${BASH_VERSION:-}" ]]; then shell=bash; else shell=other; fi
+echo "pre_compile ran in $shell"
+printf '%s\\n' "$shell" "$GREETING" "$BUILD_DIR" "$PWD" > "$BUILD_DIR/pre_compile.out"
+"""
+
+POST_COMPILE = """\
+#!/bin/sh
+set -e
+echo "post_compile sees $GREETING"
+python -c "import alpha; print('post_compile imports alpha', alpha.__version__)"
+printf '%s\\n' "$GREETING" "$BUILD_DIR" > "$BUILD_DIR/post_compile.out"
+"""
+
+
+@pytest.mark.slow
+def test_pre_and_post_compile_hooks_run_with_config_vars(app: App, wheelhouse: Path) -> None:
+    build_wheel(wheelhouse, "alpha", "1.0")
+    app.write(
+        {
+            "requirements.txt": "alpha==1.0\n",
+            "bin/pre_compile": PRE_COMPILE,
+            "bin/post_compile": POST_COMPILE,
+        }
+    )
+    app.config["GREETING"] = "hello from ENV_DIR"
+
+    build_dir, result = app.build(app.workdir / "cache")
+
+    assert result.returncode == 0, str(result)
+    lines = result.output.splitlines()
+    pre = lines.index("-----> Running bin/pre_compile hook")
+    post = lines.index("-----> Running bin/post_compile hook")
+    install = lines.index("-----> Installing dependencies using pip")
+    assert pre < install < post
+    assert lines[pre + 1] == "       pre_compile ran in bash"
+    assert "       post_compile sees hello from ENV_DIR" in lines[post:]
+    assert "       post_compile imports alpha 1.0" in lines[post:]
+    pre_out = (build_dir / "pre_compile.out").read_text(encoding="utf-8").splitlines()
+    assert pre_out == ["bash", "hello from ENV_DIR", str(build_dir), str(build_dir)]
+    post_out = (build_dir / "post_compile.out").read_text(encoding="utf-8").splitlines()
+    assert post_out == ["hello from ENV_DIR", str(build_dir)]
+
+
+def test_failing_pre_compile_hook_stops_the_build(app: App) -> None:
+    app.write({"bin/pre_compile": "#!/usr/bin/env bash\necho 'migrations pending' >&2\nexit 3\n"})
+
+    build_dir, result = app.build(app.workdir / "cache")
+
+    assert_user_error(result, "The bin/pre_compile hook failed.")
+    assert "exited with status 3" in error_block(result)
+    assert "       migrations pending" in result.output.splitlines()
+    assert not (build_dir / ".heroku" / "python").exists()
+
+
+@pytest.mark.slow
+def test_failing_post_compile_hook_stops_the_build(app: App) -> None:
+    app.write({"bin/post_compile": "false\n"})
+
+    _, result = app.build(app.workdir / "cache")
+
+    assert_user_error(result, "The bin/post_compile hook failed.")
+    assert "'bin/post_compile' exited with status 1" in error_block(result)
+
+
+# --- Django collectstatic -------------------------------------------------------------
+
+# Stands in for a Django project's manage.py: it implements the two commands the
+# buildpack runs itself, so the test needs no real Django, only a wheel named django.
+MANAGE_PY = """\
+import os
+import pathlib
+import sys
+
+args = sys.argv[1:]
+if args == ["help", "collectstatic"]:
+    print("Collect static files in a single location.")
+elif args == ["collectstatic", "--noinput"]:
+    import django
+    if os.environ.get("FAIL_COLLECTSTATIC"):
+        sys.exit("django.core.exceptions.ImproperlyConfigured: STATIC_ROOT is not set")
+    out = pathlib.Path("staticfiles")
+    out.mkdir(exist_ok=True)
+    (out / "app.css").write_text("body {}\\n")
+    (out / "run-by.txt").write_text(sys.executable + "\\n" + django.__version__ + "\\n")
+    print("1 static file copied to 'staticfiles'.")
+else:
+    sys.exit(f"Unknown command: {args}")
+"""
+
+
+@pytest.fixture
+def django_app(app: App, wheelhouse: Path) -> App:
+    build_wheel(wheelhouse, "Django", "5.0.1")
+    app.write({"requirements.txt": "Django==5.0.1\n", "manage.py": MANAGE_PY})
+    return app
+
+
+@pytest.mark.slow
+def test_django_collectstatic_runs_after_install(django_app: App) -> None:
+    build_dir, result = django_app.build(django_app.workdir / "cache")
+
+    assert result.returncode == 0, str(result)
+    lines = result.output.splitlines()
+    step = lines.index("-----> $ python manage.py collectstatic --noinput")
+    assert lines[step + 1] == "       1 static file copied to 'staticfiles'."
+    assert (build_dir / "staticfiles" / "app.css").read_text(encoding="utf-8") == "body {}\n"
+    python, version = (build_dir / "staticfiles" / "run-by.txt").read_text().splitlines()
+    app_dir = Path(django_app.base_env["BUILDPACK_APP_DIR"])
+    assert python == str(app_dir / ".heroku" / "python" / "bin" / "python3")
+    assert version == "5.0.1"
+
+
+@pytest.mark.slow
+def test_disable_collectstatic_skips_it(django_app: App) -> None:
+    django_app.config["DISABLE_COLLECTSTATIC"] = "1"
+
+    build_dir, result = django_app.build(django_app.workdir / "cache")
+
+    assert result.returncode == 0, str(result)
+    assert (
+        "-----> Skipping Django collectstatic since DISABLE_COLLECTSTATIC is set"
+        in result.output.splitlines()
+    )
+    assert "manage.py collectstatic" not in result.output
+    assert not (build_dir / "staticfiles").exists()
+
+
+@pytest.mark.slow
+def test_failing_collectstatic_stops_the_build(django_app: App) -> None:
+    django_app.config["FAIL_COLLECTSTATIC"] = "1"
+
+    build_dir, result = django_app.build(django_app.workdir / "cache")
+
+    assert_user_error(result, "Unable to generate Django static files.")
+    message = error_block(result)
+    assert "'python manage.py collectstatic --noinput' exited with status 1" in message
+    assert "ImproperlyConfigured: STATIC_ROOT is not set" in message
+    assert "DISABLE_COLLECTSTATIC=1" in message
+    assert not (build_dir / "staticfiles").exists()
