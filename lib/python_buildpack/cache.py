@@ -107,6 +107,10 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path)
 
 
+def _changed_files(changes: list[str]) -> list[str]:
+    return [f"a file in the cached environment changed since it was saved: {c}" for c in changes]
+
+
 class CacheStore:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -160,17 +164,21 @@ class CacheStore:
         """That env/ is exactly what the manifest describes: no file changed since."""
         if not self.env_dir.is_dir():
             return ["the cached environment is missing"]
-        changes = environment.snapshot_changes(
-            manifest.snapshot, environment.snapshot(self.env_dir)
-        )
-        return [
-            f"a file in the cached environment changed since it was saved: {c}" for c in changes
-        ]
+        found = environment.snapshot(self.env_dir)
+        return _changed_files(environment.snapshot_changes(manifest.snapshot, found))
 
-    def restore(self, dest: Path) -> int:
+    def restore(self, dest: Path, manifest: Manifest) -> list[str]:
+        """Link env/ into dest and check, in the same pass, that it is exactly what
+        the manifest describes. Returns what differs (nothing: dest is good)."""
         remove_tree(dest)
+        if not self.env_dir.is_dir():
+            return ["the cached environment is missing"]
         dest.parent.mkdir(parents=True, exist_ok=True)
-        return environment.link_tree(self.env_dir, dest)
+        found = environment.link_tree(self.env_dir, dest)
+        changes = environment.snapshot_changes(manifest.snapshot, found)
+        if changes:
+            remove_tree(dest)
+        return _changed_files(changes)
 
     def discard(self) -> None:
         """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""

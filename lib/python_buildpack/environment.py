@@ -67,16 +67,37 @@ def walk_files(root: Path) -> Iterator[Path]:
                 yield base / name
 
 
-def snapshot(root: Path) -> Snapshot:
+def _scan(root: Path, link_to: Path | None = None) -> Snapshot:
+    """Stat every file below root in one pass (os.scandir: no pathlib on this hot
+    path); with link_to, also recreate the tree there by hard links."""
     result: Snapshot = {}
-    for path in walk_files(root):
-        rel = path.relative_to(root).as_posix()
-        st = path.lstat()
-        if path.is_symlink():
-            result[rel] = ["link", os.readlink(path)]
-        else:
-            result[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    pending = [("", str(root))]
+    while pending:
+        rel, path = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = rel + entry.name
+                if entry.is_symlink():
+                    target = os.readlink(entry.path)
+                    result[name] = ["link", target]
+                    if link_to is not None:
+                        os.symlink(target, os.path.join(link_to, name))
+                elif entry.is_dir(follow_symlinks=False):
+                    if link_to is not None:
+                        os.mkdir(os.path.join(link_to, name))
+                    pending.append((name + "/", entry.path))
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    result[name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+                    if link_to is not None:
+                        os.link(entry.path, os.path.join(link_to, name))
     return result
+
+
+def snapshot(root: Path) -> Snapshot:
+    """relpath -> [size, mtime_ns, inode] of every file (["link", target] for a
+    symlink). A write through any hard link changes size or mtime."""
+    return _scan(root)
 
 
 def snapshot_changes(expected: Snapshot, actual: Snapshot, *, limit: int = 5) -> list[str]:
@@ -94,27 +115,11 @@ def snapshot_changes(expected: Snapshot, actual: Snapshot, *, limit: int = 5) ->
     return changes
 
 
-def link_tree(src: Path, dst: Path) -> int:
-    """Copy a tree by hard links (cp -al): O(files), no data copied."""
-    count = 0
+def link_tree(src: Path, dst: Path) -> Snapshot:
+    """Copy a tree by hard links (cp -al): no data copied. Returns the snapshot of
+    src taken on the way, so a caller can check what it linked in the same pass."""
     dst.mkdir(parents=True)
-    for dirpath, dirnames, filenames in os.walk(src):
-        rel = os.path.relpath(dirpath, src)
-        target_dir = dst if rel == "." else dst / rel
-        for name in dirnames:
-            source = os.path.join(dirpath, name)
-            if os.path.islink(source):
-                os.symlink(os.readlink(source), target_dir / name)
-            else:
-                (target_dir / name).mkdir()
-        for name in filenames:
-            source = os.path.join(dirpath, name)
-            if os.path.islink(source):
-                os.symlink(os.readlink(source), target_dir / name)
-            else:
-                os.link(source, target_dir / name)
-                count += 1
-    return count
+    return _scan(src, link_to=dst)
 
 
 def prune_empty_dirs(root: Path) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,19 @@ def listing_digest(root: Path) -> str:
     return sha256_text("\n".join(entries))
 
 
+def _local_source_digest(build_dir: Path, value: str) -> str:
+    """A find-links or index location on disk: inside the app (relative, as pip
+    reads it from BUILD_DIR) by content; outside it by its listing."""
+    if "://" in value and not value.startswith("file://"):
+        return ""
+    path = Path(urllib.parse.unquote(value.removeprefix("file://")))
+    path = path if path.is_absolute() else build_dir / path
+    if not path.is_dir():
+        return ""
+    inside = path.resolve().is_relative_to(build_dir.resolve())
+    return tree_digest(path) if inside else listing_digest(path)
+
+
 @dataclass(frozen=True)
 class Change:
     message: str
@@ -119,6 +133,15 @@ def _entry_key(entry: RequirementEntry) -> str:
     return f"{entry.kind} {entry.provenance.file} {ident} {entry.marker or ''}".rstrip()
 
 
+def _exact_version(entry: RequirementEntry) -> str:
+    """The version a plain `name==X` line pins, or "" for anything else."""
+    if entry.url is None and entry.local_path is None and entry.specifier.startswith("=="):
+        version = entry.specifier[2:]
+        if version and not any(c in version for c in ",*=<>!~"):
+            return version
+    return ""
+
+
 def _entry_hash(entry: RequirementEntry) -> str:
     return sha256_text(json.dumps([entry.normalized, entry.hashes, entry.options, entry.editable]))
 
@@ -147,6 +170,7 @@ def compute(
             while key in entries:
                 key += "+"
             entries[key] = {
+                "pin": _exact_version(entry),
                 "hash": _entry_hash(entry),
                 "display": redact(entry.display),
                 "file": entry.provenance.file,
@@ -180,13 +204,13 @@ def compute(
         for name, value in ctx.config_vars.items()
         if name.startswith("PIP_")
     }
-    # A wheelhouse outside the app, named by PIP_FIND_LINKS: its listing counts.
-    for value in ctx.config_vars.get("PIP_FIND_LINKS", "").split():
-        candidate = Path(value.removeprefix("file://"))
-        if candidate.is_absolute() and candidate.is_dir():
-            pip_config["PIP_FIND_LINKS contents"] = sha256_text(
-                pip_config.get("PIP_FIND_LINKS contents", "") + listing_digest(candidate)
-            )
+    # Local wheelhouses and indexes named by config vars: what they hold counts.
+    for name in ("PIP_FIND_LINKS", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL"):
+        digests = [
+            _local_source_digest(ctx.build_dir, v) for v in ctx.config_vars.get(name, "").split()
+        ]
+        if any(digests):
+            pip_config[f"{name} contents"] = sha256_text(" ".join(digests))
     config_file = ctx.config_vars.get("PIP_CONFIG_FILE")
     if config_file:
         path = ctx.build_dir / config_file
@@ -303,6 +327,13 @@ def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
         messages.append("The requirements files changed")
     changes += [Change(m) for m in messages]
     return changes
+
+
+def only_requirement_lines_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether everything but the requirement and constraint lines is as it was:
+    same options, pip config, local inputs, moving references and variables."""
+    lines = {"entries", "files", "graph"}
+    return set(old) == set(new) and all(old[k] == new[k] for k in new if k not in lines)
 
 
 def distribution_changes(

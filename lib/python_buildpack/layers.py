@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import dependencies, environment, fingerprint, pip, runtime
+from . import dependencies, environment, fingerprint, pip, resolution, runtime
 from .cache import CacheStore, Distribution, Manifest, remove_tree, write_atomically
 from .context import BuildContext
 from .errors import EnvironmentMismatch
@@ -92,7 +92,7 @@ def install_environment(
     inputs = fingerprint.compute(
         ctx, graphs, files, python=str(version), runtime_url=base_url, pip=pip_version
     )
-    result = _install(ctx, store, version, base_url, files, inputs, report)
+    result = _install(ctx, store, version, base_url, files, graphs, inputs, report)
     report.installed = [{"name": n, "version": v} for n, v in sorted(result.installed.items())]
     report.unpinned = [*inputs.unpinned, *inputs.unpinned_transitive(result.installed)]
     if report.unpinned:
@@ -120,6 +120,7 @@ def _install(
     version: ResolvedPythonVersion,
     base_url: str,
     files: Sequence[str],
+    graphs: Sequence[RequirementsGraph],
     inputs: fingerprint.Inputs,
     report: BuildReport,
 ) -> InstallResult:
@@ -136,52 +137,16 @@ def _install(
     manifest, reasons = store.load_manifest()
     if manifest is not None:
         changes = fingerprint.differences(manifest.fingerprint, inputs.values)
-        problems = store.verify_env(manifest)
-        if problems:
-            reasons = problems
-        elif not changes:
-            clean = None
-            if inputs.needs_resolution(manifest):
-                out.step("Checking what a clean install would pick for unpinned requirements")
-                store.restore(ctx.python_dir)
-                clean = _clean_resolution(ctx, files, env, inputs)
-                drift = fingerprint.distribution_changes(manifest.distributions, clean)
-                if drift:
-                    return _update(
-                        ctx,
-                        store,
-                        manifest,
-                        version,
-                        base_url,
-                        files,
-                        env,
-                        inputs,
-                        report,
-                        drift,
-                        clean,
-                    )
-            else:
-                store.restore(ctx.python_dir)
-            out.step(fingerprint.describe_reuse(inputs, len(manifest.distributions)))
-            report.cache_status = "reused"
-            dists = {d.name: d for d in manifest.distributions}
-            return InstallResult("reused", {d.name: d.version for d in dists.values()}, manifest)
-        elif all(change.incremental for change in changes):
-            return _update(
-                ctx,
-                store,
-                manifest,
-                version,
-                base_url,
-                files,
-                env,
-                inputs,
-                report,
-                [c.message for c in changes],
-                None,
-            )
-        else:
+        if any(not change.incremental for change in changes):
             reasons = [c.message for c in changes]
+        else:
+            # Restored by hard links and checked against the manifest in one pass.
+            reasons = store.restore(ctx.python_dir, manifest)
+        if not reasons and not changes:
+            return _reuse(ctx, store, manifest, version, base_url, files, env, inputs, report)
+        if not reasons:
+            update = _Update(ctx, store, manifest, version, base_url, files, env, inputs, report)
+            return update.run([c.message for c in changes], graphs)
 
     if reasons:
         out.step("Discarding cache since:")
@@ -215,7 +180,7 @@ def _pip_install(
     return report
 
 
-def _update(
+def _reuse(
     ctx: BuildContext,
     store: CacheStore,
     manifest: Manifest,
@@ -225,37 +190,143 @@ def _update(
     env: Mapping[str, str],
     inputs: fingerprint.Inputs,
     report: BuildReport,
-    reasons: Sequence[str],
-    clean: dict[str, Distribution] | None,
 ) -> InstallResult:
-    """Start from the cached environment and change only what differs from a clean
-    install; if the result is not exactly that, build from scratch instead."""
-    out = ctx.output
-    out.step("Updating the cached environment since:")
-    out.lines(f"- {reason}" for reason in reasons)
-    report.cache_status = "updated"
-    report.cache_discard_reasons = list(reasons)
-    if not ctx.python_dir.exists():
-        store.restore(ctx.python_dir)
-    if clean is None:
+    """Nothing changed. With unpinned packages, pip's dry run must agree first."""
+    if inputs.needs_resolution(manifest):
+        ctx.output.step("Checking what a clean install would pick for unpinned requirements")
         clean = _clean_resolution(ctx, files, env, inputs)
-    old = {d.name: d for d in manifest.distributions if d.name != "pip"}
-    stale = sorted(name for name, dist in old.items() if clean.get(name) != dist)
-    site = _site_packages(ctx, version)
-    if stale:
-        dependencies.uninstall(ctx, stale, env)
-        environment.prune_empty_dirs(site)
-    if any(name not in old or old[name] != dist for name, dist in clean.items()):
-        out.step("Installing dependencies using pip")
-        _pip_install(ctx, version, files, env)
-    problems = _check_installed(ctx, version, clean)
-    if problems:
-        out.step("The updated environment differs from a clean install; rebuilding")
-        out.lines(f"- {p}" for p in problems[:5])
-        report.cache_status = "discarded"
-        report.cache_discard_reasons = [*reasons, *problems[:5]]
-        clean = _fresh(ctx, store, version, base_url, files, env, inputs)
-    return _finish(ctx, store, version, clean, inputs, report, report.cache_status)
+        drift = fingerprint.distribution_changes(manifest.distributions, clean)
+        if drift:
+            update = _Update(ctx, store, manifest, version, base_url, files, env, inputs, report)
+            return update.general(drift, clean)
+    ctx.output.step(fingerprint.describe_reuse(inputs, len(manifest.distributions)))
+    report.cache_status = "reused"
+    installed = {d.name: d.version for d in manifest.distributions}
+    return InstallResult("reused", installed, manifest)
+
+
+@dataclass
+class _Update:
+    """Start from the restored environment and change only what differs from a
+    clean install; if the result is not exactly that, build from scratch."""
+
+    ctx: BuildContext
+    store: CacheStore
+    manifest: Manifest
+    version: ResolvedPythonVersion
+    base_url: str
+    files: Sequence[str]
+    env: Mapping[str, str]
+    inputs: fingerprint.Inputs
+    report: BuildReport
+
+    @property
+    def site(self) -> Path:
+        return _site_packages(self.ctx, self.version)
+
+    def _announce(self, reasons: Sequence[str]) -> None:
+        self.ctx.output.step("Updating the cached environment since:")
+        self.ctx.output.lines(f"- {reason}" for reason in reasons)
+        self.report.cache_status = "updated"
+        self.report.cache_discard_reasons = list(reasons)
+
+    def run(self, reasons: Sequence[str], graphs: Sequence[RequirementsGraph]) -> InstallResult:
+        self._announce(reasons)
+        old, new = self.manifest.fingerprint, self.inputs.values
+        if fingerprint.only_requirement_lines_changed(old, new) and not (
+            self.inputs.needs_resolution(self.manifest)
+        ):
+            dists = self._pinned(graphs)
+            if dists is not None:
+                return self._finish(dists)
+            self.ctx.output.info("Asking pip what a clean install picks instead")
+            _restore_again(self.ctx, self.store, self.manifest)
+        return self._general(None)
+
+    def general(self, reasons: Sequence[str], clean: dict[str, Distribution]) -> InstallResult:
+        self._announce(reasons)
+        return self._general(clean)
+
+    def _pinned(self, graphs: Sequence[RequirementsGraph]) -> dict[str, Distribution] | None:
+        """Every package is pinned: the changed lines alone say what to do."""
+        old = {d.name: d for d in self.manifest.distributions}
+        installed = {name: d.version for name, d in old.items()}
+        plan = resolution.plan_pinned_update(
+            self.manifest.fingerprint["entries"], self.inputs.values["entries"], installed
+        )
+        if plan.uninstall:
+            dependencies.uninstall(self.ctx, plan.uninstall, self.env)
+        dists = {name: d for name, d in old.items() if name not in plan.uninstall}
+        if plan.install:
+            self.ctx.output.step("Installing dependencies using pip")
+            pip_report = _pip_install(self.ctx, self.version, self.files, self.env)
+            dists.update(
+                dependencies.distributions_from_report(
+                    pip_report, self.inputs.local_hashes, _relocation(self.ctx)
+                )
+            )
+        metadata = resolution.installed_requirements(self.site)
+        marker_env = resolution.marker_environment(str(self.version))
+        reached, problems = resolution.closure(graphs, metadata, marker_env)
+        unneeded = sorted(set(metadata) - reached - {"pip"})
+        if unneeded and not problems:
+            dependencies.uninstall(self.ctx, unneeded, self.env)
+            dists = {n: d for n, d in dists.items() if n not in unneeded}
+        pins = resolution.pinned_versions(self.inputs.values["entries"])
+        problems += [
+            f"{name} {dists[name].version} is installed, but {name}=={' or '.join(sorted(v))} "
+            "is pinned"
+            for name, v in pins.items()
+            if name in dists and dists[name].version not in v
+        ]
+        environment.prune_empty_dirs(self.site)
+        problems += _check_installed(self.ctx, self.version, dists)
+        if problems:
+            self.ctx.output.lines(f"- {p}" for p in problems[:5])
+            return None
+        return dists
+
+    def _general(self, clean: dict[str, Distribution] | None) -> InstallResult:
+        """pip's dry run says what a clean install picks; change what differs."""
+        ctx, out = self.ctx, self.ctx.output
+        if clean is None:
+            clean = _clean_resolution(ctx, self.files, self.env, self.inputs)
+        old = {d.name: d for d in self.manifest.distributions if d.name != "pip"}
+        stale = sorted(name for name, dist in old.items() if clean.get(name) != dist)
+        if stale:
+            dependencies.uninstall(ctx, stale, self.env)
+            environment.prune_empty_dirs(self.site)
+        if any(name not in old or old[name] != dist for name, dist in clean.items()):
+            out.step("Installing dependencies using pip")
+            _pip_install(ctx, self.version, self.files, self.env)
+        problems = _check_installed(ctx, self.version, clean)
+        if problems:
+            out.step("The updated environment differs from a clean install; rebuilding")
+            out.lines(f"- {p}" for p in problems[:5])
+            self.report.cache_status = "discarded"
+            self.report.cache_discard_reasons += problems[:5]
+            clean = _fresh(
+                ctx, self.store, self.version, self.base_url, self.files, self.env, self.inputs
+            )
+        return self._finish(clean)
+
+    def _finish(self, dists: Mapping[str, Distribution]) -> InstallResult:
+        return _finish(
+            self.ctx,
+            self.store,
+            self.version,
+            dists,
+            self.inputs,
+            self.report,
+            self.report.cache_status,
+        )
+
+
+def _restore_again(ctx: BuildContext, store: CacheStore, manifest: Manifest) -> None:
+    """Back to the cached environment as it was, before a second way of updating."""
+    problems = store.restore(ctx.python_dir, manifest)
+    if problems:  # The cache changed under us while we hold its lock: a bug.
+        raise RuntimeError(f"the cached environment changed during the build: {problems}")
 
 
 def _fresh(
