@@ -124,6 +124,13 @@ class Inputs:
             d.name not in self.pinned_names and d.name != "pip" for d in manifest.distributions
         )
 
+    def pinned_update_possible(self, manifest: Manifest) -> bool:
+        """Whether the lines alone can say what changes: nothing unpinned now, and
+        every installed package pinned now or pinned before (then removed)."""
+        before = {e["name"] for e in manifest.fingerprint["entries"].values() if e.get("pinned")}
+        known = self.pinned_names | before | {"pip"}
+        return not self.unpinned and all(d.name in known for d in manifest.distributions)
+
     def unpinned_transitive(self, installed: Iterable[str]) -> list[str]:
         return sorted(n for n in installed if n not in self.pinned_names and n != "pip")
 
@@ -171,6 +178,7 @@ def compute(
                 key += "+"
             entries[key] = {
                 "pin": _exact_version(entry),
+                "pinned": "yes" if entry.is_pinned else "",
                 "hash": _entry_hash(entry),
                 "display": redact(entry.display),
                 "file": entry.provenance.file,

@@ -233,9 +233,9 @@ class _Update:
     def run(self, reasons: Sequence[str], graphs: Sequence[RequirementsGraph]) -> InstallResult:
         self._announce(reasons)
         old, new = self.manifest.fingerprint, self.inputs.values
-        if fingerprint.only_requirement_lines_changed(old, new) and not (
-            self.inputs.needs_resolution(self.manifest)
-        ):
+        if fingerprint.only_requirement_lines_changed(
+            old, new
+        ) and self.inputs.pinned_update_possible(self.manifest):
             dists = self._pinned(graphs)
             if dists is not None:
                 return self._finish(dists)
