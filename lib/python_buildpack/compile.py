@@ -68,6 +68,7 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
             django.run_collectstatic(ctx, result.installed)
         hooks.run_hook(ctx, "post_compile")
         layers.check_cache_after_hooks(ctx, store, result)
+    layers.remove_disabled_cache(ctx, store)
 
     profile_d.write_profile_d(ctx.build_dir)
     profile_d.write_export(ctx.buildpack_dir, ctx.python_dir)

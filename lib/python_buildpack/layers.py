@@ -129,7 +129,6 @@ def _install(
 
     if store is None:
         out.step(f"Build cache disabled ({CACHE_SWITCH}=off): installing from scratch")
-        CacheStore(ctx.cache_root).clear()
         report.cache_status = "disabled"
         dists = _fresh(ctx, None, version, base_url, files, env, inputs)
         return _finish(ctx, None, version, dists, inputs, report, "disabled")
@@ -378,6 +377,18 @@ def _finish(
         draft = Manifest(0, inputs.values, tuple(sorted(dists.values(), key=lambda d: d.name)), {})
         manifest = store.save(ctx.python_dir, draft)
     return InstallResult(status, installed, manifest)
+
+
+def remove_disabled_cache(ctx: BuildContext, store: CacheStore | None) -> None:
+    """With the cache switched off, the old one goes, once the build has succeeded
+    (a failed build leaves it), and under the lock (another build may use it)."""
+    if store is not None:
+        return
+    old = CacheStore(ctx.cache_root)
+    if old.root.is_dir() and any(p.name != "lock" for p in old.root.iterdir()):
+        with old.locked(ctx.output):
+            old.clear()
+        ctx.output.step(f"Removed the old build cache ({CACHE_SWITCH}=off)")
 
 
 def check_cache_after_hooks(
