@@ -28,7 +28,7 @@ from . import environment
 from .environment import Snapshot
 from .output import Output
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -182,8 +182,7 @@ class CacheStore:
 
     def discard(self) -> None:
         """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""
-        with contextlib.suppress(FileNotFoundError):
-            self.manifest_path.unlink()
+        remove_tree(self.manifest_path)
         remove_tree(self.env_dir)
 
     def clear(self) -> None:
@@ -205,8 +204,7 @@ class CacheStore:
             snapshot=environment.snapshot(new_env),
         )
         # From here until the new manifest is in place there is no valid cache.
-        with contextlib.suppress(FileNotFoundError):
-            self.manifest_path.unlink()
+        remove_tree(self.manifest_path)
         _fsync_dir(self.root)
         if self.env_dir.exists():
             os.replace(self.env_dir, staging / "old")

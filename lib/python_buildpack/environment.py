@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-# relpath -> [size, mtime_ns, inode] for a file, or ["link", target] for a symlink.
+# relpath -> [size, mtime_ns, inode, mode] for a file, or ["link", target] for a symlink.
 Snapshot = dict[str, list[object]]
 
 
@@ -88,15 +88,15 @@ def _scan(root: Path, link_to: Path | None = None) -> Snapshot:
                     pending.append((name + "/", entry.path))
                 else:
                     st = entry.stat(follow_symlinks=False)
-                    result[name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+                    result[name] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode]
                     if link_to is not None:
                         os.link(entry.path, os.path.join(link_to, name))
     return result
 
 
 def snapshot(root: Path) -> Snapshot:
-    """relpath -> [size, mtime_ns, inode] of every file (["link", target] for a
-    symlink). A write through any hard link changes size or mtime."""
+    """relpath -> [size, mtime_ns, inode, mode] of every file (["link", target] for
+    a symlink). A write or chmod through any hard link changes one of them."""
     return _scan(root)
 
 

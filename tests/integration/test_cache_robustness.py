@@ -1,0 +1,451 @@
+"""The cache under stress: builds killed at any moment, a damaged CACHE_DIR, two
+builds at once, the cache switched off, bad requirement files, hooks writing into
+installed files. Whatever happens, the next build equals a clean build and the
+cache is whole or absent, never half."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from python_buildpack.cache import FORMAT
+from support.buildpack import App, distributions, site_packages
+from support.cache_checks import (
+    DISCARDING,
+    RESTORING,
+    RunningBuild,
+    append,
+    assert_cache_whole,
+    assert_equals_clean,
+    build_ok,
+    holding_cache_lock,
+    reasons,
+    report,
+    start_build,
+)
+from support.wheels import build_wheel
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def major_minor(runtime_mirror: tuple[Path, str]) -> str:
+    return ".".join(runtime_mirror[1].split(".")[:2])
+
+
+def simple_app(app: App, wheelhouse: Path) -> None:
+    build_wheel(wheelhouse, "alpha", "1.0", requires=["beta==1.0"])
+    build_wheel(wheelhouse, "beta", "1.0")
+    app.write({
+        "requirements.txt": "-r requirements/base.txt\n",
+        "requirements/base.txt": "alpha==1.0\nbeta==1.0\n",
+    })
+
+
+def big_wheel(wheelhouse: Path, files: int = 1500) -> None:
+    """A package with many files: slow enough to install and to save that a kill
+    lands inside those steps."""
+    contents = {f"bigpkg/m{i}.py": f"VALUE = {i}\n" for i in range(files)}
+    contents["bigpkg/__init__.py"] = ""
+    build_wheel(wheelhouse, "bigpkg", "1.0", files=contents)
+
+
+# --- killed builds ---------------------------------------------------------------
+
+
+def _staging(cache: Path) -> list[Path]:
+    root = cache / "python"
+    return list(root.glob(".staging-*")) if root.is_dir() else []
+
+
+def _in_log(text: str) -> Callable[[Path, Callable[[], str]], bool]:
+    return lambda cache, output: text in output()
+
+
+KILL_POINTS: dict[str, Callable[[Path, Callable[[], str]], bool]] = {
+    "while-deciding": _in_log("Updating the cached environment since:"),
+    "when-pip-starts": _in_log("Running 'pip install"),
+    "while-pip-installs": _in_log("Installing collected packages"),
+    "after-pip-installed": _in_log("Successfully installed"),
+    "on-saving": _in_log("-----> Saving cache"),
+    "while-staging": lambda cache, output: bool(_staging(cache)),
+    "with-new-env-staged": lambda cache, output: any((s / "env").is_dir() for s in _staging(cache)),
+    "old-env-moved-aside": lambda cache, output: any((s / "old").exists() for s in _staging(cache)),
+    "manifest-gone": lambda cache, output: (
+        "Saving cache" in output() and not (cache / "python" / "manifest.json").exists()
+    ),
+}
+
+
+@pytest.mark.parametrize("point", sorted(KILL_POINTS))
+def test_build_killed_leaves_a_whole_cache_and_the_next_build_equals_clean(
+    app: App, wheelhouse: Path, cache: Path, point: str
+) -> None:
+    simple_app(app, wheelhouse)
+    big_wheel(wheelhouse)
+    build_ok(app, cache)
+
+    # Only an unpinned line makes pip's dry run part of the update.
+    bigpkg = "bigpkg>=1.0" if point == "while-resolving" else "bigpkg==1.0"
+    app.write({"requirements/base.txt": f"alpha==1.0\nbeta==1.0\n{bigpkg}\n"})
+    running = start_build(app, cache)
+    killed = running.kill_when(lambda: KILL_POINTS[point](cache, lambda: running.output))
+    assert killed, f"the build ended before the kill point:\n{running.output}"
+    assert_cache_whole(cache)
+
+    third, result = build_ok(app, cache)
+    assert distributions(third)["bigpkg"] == "1.0"
+    data = report(third, cache, app.base_env)
+    assert data["cache_status"] in ("updated", "discarded", "empty")
+    if data["cache_status"] == "discarded":
+        assert reasons(result.output, DISCARDING)
+    assert_cache_whole(cache)
+    assert not list((cache / "python").glob(".staging-*"))
+    assert_equals_clean(app, third)
+
+
+@pytest.mark.parametrize("delay", [0.5, 2.0])
+def test_first_build_killed_after_a_delay_then_a_build_equals_clean(
+    app: App, wheelhouse: Path, cache: Path, delay: float
+) -> None:
+    simple_app(app, wheelhouse)
+    big_wheel(wheelhouse)
+    app.write({"requirements/base.txt": "alpha==1.0\nbeta==1.0\nbigpkg==1.0\n"})
+    running = start_build(app, cache)
+    started = time.monotonic()
+    running.kill_when(lambda: time.monotonic() - started > delay)
+    assert_cache_whole(cache)
+
+    second, _ = build_ok(app, cache)
+    assert_cache_whole(cache)
+    assert_equals_clean(app, second)
+
+
+# --- a damaged CACHE_DIR -----------------------------------------------------------
+
+
+def _future_format(text: str) -> str:
+    data = json.loads(text)
+    data["format"] = 99
+    return json.dumps(data)
+
+
+MANIFEST_DAMAGE: dict[str, tuple[Callable[[str], str | bytes], str]] = {
+    "garbage-bytes": (lambda text: b"\x00\xff\xfe garbage \x80", "the cache manifest"),
+    "truncated-json": (lambda text: text[: len(text) // 2], "the cache manifest is corrupt"),
+    "empty-file": (lambda text: "", "the cache manifest is corrupt"),
+    "json-list": (lambda text: "[1, 2, 3]", "the cache manifest is corrupt"),
+    "missing-keys": (lambda text: json.dumps({"format": FORMAT}), "the cache manifest is corrupt"),
+    "future-format": (_future_format, "the cache was written by a newer buildpack (format 99)"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(MANIFEST_DAMAGE))
+def test_corrupt_manifest_is_discarded_with_a_reason(
+    app: App, wheelhouse: Path, cache: Path, damage: str
+) -> None:
+    simple_app(app, wheelhouse)
+    build_ok(app, cache)
+    manifest = cache / "python" / "manifest.json"
+    change, expected = MANIFEST_DAMAGE[damage]
+    new = change(manifest.read_text(encoding="utf-8"))
+    if isinstance(new, bytes):
+        manifest.write_bytes(new)
+    else:
+        manifest.write_text(new, encoding="utf-8")
+
+    second, result = build_ok(app, cache)
+
+    why = reasons(result.output, DISCARDING)
+    assert len(why) == 1 and why[0].startswith(expected), why
+    data = report(second, cache, app.base_env)
+    assert data["cache_status"] == "discarded"
+    assert data["cache_discard_reasons"] == why
+    assert_cache_whole(cache)
+    assert_equals_clean(app, second)
+
+
+def test_manifest_replaced_by_a_directory_is_discarded_not_a_crash(
+    app: App, wheelhouse: Path, cache: Path
+) -> None:
+    simple_app(app, wheelhouse)
+    build_ok(app, cache)
+    manifest = cache / "python" / "manifest.json"
+    manifest.unlink()
+    manifest.mkdir()
+
+    second, result = build_ok(app, cache)
+    assert reasons(result.output, DISCARDING)
+    assert_equals_clean(app, second)
+
+
+def _env_site(cache: Path, major_minor: str) -> Path:
+    return cache / "python" / "env" / "lib" / f"python{major_minor}" / "site-packages"
+
+
+ENV_DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
+    "module-appended": (
+        lambda site: append(site / "alpha" / "__init__.py", "BROKEN = True\n"),
+        "alpha/__init__.py was modified",
+    ),
+    "module-rewritten-same-size": (
+        lambda site: (site / "alpha" / "__init__.py").write_text(
+            (site / "alpha" / "__init__.py").read_text().replace("1", "9")
+        ),
+        "alpha/__init__.py was modified",
+    ),
+    "module-removed": (
+        lambda site: (site / "beta" / "__init__.py").unlink(),
+        "beta/__init__.py was removed",
+    ),
+    "file-added": (
+        lambda site: (site / "alpha" / "stray.py").write_text("STRAY = 1\n"),
+        "alpha/stray.py was added",
+    ),
+    "stdlib-edited": (
+        lambda site: append(site.parent / "textwrap.py", "# edited\n"),
+        "textwrap.py was modified",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(ENV_DAMAGE))
+def test_file_changed_inside_the_cached_environment_discards_it(
+    app: App, wheelhouse: Path, cache: Path, major_minor: str, damage: str
+) -> None:
+    simple_app(app, wheelhouse)
+    build_ok(app, cache)
+    change, expected = ENV_DAMAGE[damage]
+    change(_env_site(cache, major_minor))
+
+    second, result = build_ok(app, cache)
+
+    why = reasons(result.output, DISCARDING)
+    assert any(
+        r.startswith("a file in the cached environment changed since it was saved: ")
+        and r.endswith(expected)
+        for r in why
+    ), why
+    assert report(second, cache, app.base_env)["cache_status"] == "discarded"
+    assert_cache_whole(cache)
+    assert_equals_clean(app, second)
+
+
+# --- two builds at once ---------------------------------------------------------------
+
+
+def test_two_concurrent_builds_on_one_cache_both_succeed_and_leave_it_valid(
+    app: App, wheelhouse: Path, cache: Path, tmp_path: Path
+) -> None:
+    simple_app(app, wheelhouse)
+    big_wheel(wheelhouse, files=400)
+    app.write({"requirements/base.txt": "alpha==1.0\nbeta==1.0\nbigpkg==1.0\n"})
+    build_ok(app, cache)
+    app.write({"requirements/base.txt": "alpha==1.0\nbeta==1.0\n"})
+
+    first = start_build(app, cache, extra_env={"BUILDPACK_APP_DIR": str(tmp_path / "app-a")})
+    second = start_build(app, cache, extra_env={"BUILDPACK_APP_DIR": str(tmp_path / "app-b")})
+    results = [first.wait(), second.wait()]
+    for result in results:
+        assert result.returncode == 0, str(result)
+        assert "Traceback" not in result.output
+    assert_cache_whole(cache)
+    for running in (first, second):
+        assert "bigpkg" not in distributions(running.build_dir)
+
+    third, _ = build_ok(app, cache)
+    assert report(third, cache, app.base_env)["cache_status"] in ("reused", "discarded", "updated")
+    assert_cache_whole(cache)
+    assert_equals_clean(app, third)
+
+
+def test_a_build_waits_for_another_build_holding_the_cache(
+    app: App, wheelhouse: Path, cache: Path
+) -> None:
+    simple_app(app, wheelhouse)
+    build_ok(app, cache)
+    manifest = (cache / "python" / "manifest.json").read_bytes()
+    with holding_cache_lock(cache):
+        running = start_build(app, cache)
+        waited = _wait_for(lambda: "Waiting for another build" in running.output, running)
+        # While the other build holds the lock, nothing of the cache is touched.
+        assert (cache / "python" / "manifest.json").read_bytes() == manifest
+        assert_cache_whole(cache)
+    result = running.wait()
+    assert waited, running.output
+    assert result.returncode == 0, str(result)
+    assert report(running.build_dir, cache, app.base_env)["cache_status"] == "reused"
+    assert_equals_clean(app, running.build_dir)
+
+
+def test_a_build_with_the_cache_off_leaves_a_cache_in_use_alone(
+    app: App, wheelhouse: Path, cache: Path
+) -> None:
+    simple_app(app, wheelhouse)
+    build_ok(app, cache)
+    manifest = (cache / "python" / "manifest.json").read_bytes()
+    app.config["PYTHON_BUILD_CACHE"] = "off"
+    with holding_cache_lock(cache):
+        running = start_build(app, cache)
+        _wait_for(lambda: "Installing dependencies" in running.output, running, timeout=60)
+        # Another build is using the cache: removing it now would pull the
+        # environment and the runtime from under that build.
+        assert (cache / "python" / "manifest.json").is_file(), "removed under a running build"
+        assert (cache / "python" / "manifest.json").read_bytes() == manifest
+        assert (cache / "python" / "runtimes").is_dir()
+        assert_cache_whole(cache)
+    result = running.wait()
+    assert result.returncode == 0, str(result)
+    assert not (cache / "python" / "manifest.json").exists()
+
+
+def _wait_for(condition: Callable[[], bool], running: RunningBuild, timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and running.proc.poll() is None:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+# --- the cache switched off ---------------------------------------------------------------
+
+
+def test_cache_switched_off_restores_nothing_saves_nothing_and_removes_the_old_one(
+    app: App, wheelhouse: Path, cache: Path, major_minor: str
+) -> None:
+    simple_app(app, wheelhouse)
+    build_ok(app, cache)
+    assert (cache / "python" / "manifest.json").is_file()
+
+    app.config["PYTHON_BUILD_CACHE"] = "off"
+    second, result = build_ok(app, cache)
+
+    assert "Restoring cache" not in result.output
+    assert "Saving cache" not in result.output
+    root = cache / "python"
+    assert not (root / "manifest.json").exists()
+    assert not (root / "env").exists()
+    assert not (root / "runtimes").exists()
+    assert not (root / "pip").exists()
+    data = report(second, cache, app.base_env)
+    assert data["cache_status"] == "disabled"
+    # Nothing was restored: no installed file shares its inode with another copy.
+    linked = [p for p in site_packages(second).rglob("*") if p.is_file() and p.stat().st_nlink > 1]
+    assert linked == []
+    assert_equals_clean(app, second)
+
+    del app.config["PYTHON_BUILD_CACHE"]
+    third, _ = build_ok(app, cache)
+    assert report(third, cache, app.base_env)["cache_status"] == "empty"
+
+
+# --- bad requirement files ---------------------------------------------------------------
+
+BAD_FILES: dict[str, tuple[dict[str, str], str]] = {
+    "include-cycle": (
+        {"requirements/base.txt": "alpha==1.0\n-r more.txt\n",
+         "requirements/more.txt": "beta==1.0\n-r base.txt\n"},
+        "requirements/more.txt:2",
+    ),
+    "missing-include": (
+        {"requirements/base.txt": "alpha==1.0\nbeta==1.0\n-r missing.txt\n"},
+        "requirements/base.txt:3",
+    ),
+    "remote-include": (
+        {"requirements/base.txt": "alpha==1.0\n-r https://example.com/reqs.txt\n"},
+        "requirements/base.txt:2",
+    ),
+    "invalid-line": (
+        {"requirements/base.txt": "alpha==1.0\nbeta>>>1.0\n"},
+        "requirements/base.txt:2",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_requirements_file_fails_with_its_line_and_keeps_the_good_cache(
+    app: App, wheelhouse: Path, cache: Path, case: str
+) -> None:
+    simple_app(app, wheelhouse)
+    good = (app.source / "requirements" / "base.txt").read_text()
+    build_ok(app, cache)
+    manifest_before = (cache / "python" / "manifest.json").read_bytes()
+
+    files, where = BAD_FILES[case]
+    app.write(files)
+    bad_dir, bad = app.build(cache)
+    assert bad.returncode == 1, str(bad)
+    assert "Traceback" not in bad.output
+    assert " !     Error: " in bad.output
+    assert f"{where}: " in bad.output, bad.output
+    assert report(bad_dir, cache, app.base_env)["succeeded"] is False
+    assert (cache / "python" / "manifest.json").read_bytes() == manifest_before
+
+    for name in files:
+        app.remove(name)
+    app.write({"requirements/base.txt": good})
+    third, result = build_ok(app, cache)
+    assert RESTORING.search(result.output), result.output
+    data = report(third, cache, app.base_env)
+    assert data["cache_status"] == "reused"
+    assert data["commands"] == []
+    assert_equals_clean(app, third)
+
+
+# --- hooks writing into installed files ------------------------------------------------
+
+
+HOOK_TARGETS = {
+    "package-module": "lib/python{mm}/site-packages/alpha/__init__.py",
+    "stdlib-module": "lib/python{mm}/textwrap.py",
+}
+
+
+@pytest.mark.parametrize("target", sorted(HOOK_TARGETS))
+def test_post_compile_hook_changing_a_file_mode_does_not_poison_the_cache(
+    app: App, wheelhouse: Path, cache: Path, major_minor: str, target: str
+) -> None:
+    simple_app(app, wheelhouse)
+    path = HOOK_TARGETS[target].format(mm=major_minor)
+    app.write({"bin/post_compile": f"#!/usr/bin/env bash\nchmod 600 .heroku/python/{path}\n"})
+    hooked, _ = build_ok(app, cache)
+    assert (hooked / ".heroku" / "python" / path).stat().st_mode & 0o777 == 0o600
+
+    app.remove("bin/post_compile")
+    after, _ = build_ok(app, cache)
+    assert (after / ".heroku" / "python" / path).stat().st_mode & 0o777 == 0o644
+    assert_equals_clean(app, after)
+
+
+@pytest.mark.parametrize("target", sorted(HOOK_TARGETS))
+@pytest.mark.parametrize("cache_state", ["empty", "reused"])
+def test_post_compile_hook_writing_in_place_does_not_poison_the_cache(
+    app: App, wheelhouse: Path, cache: Path, major_minor: str, target: str, cache_state: str
+) -> None:
+    simple_app(app, wheelhouse)
+    if cache_state == "reused":
+        build_ok(app, cache)
+    path = HOOK_TARGETS[target].format(mm=major_minor)
+    hook = f"#!/usr/bin/env bash\necho '# written by a hook' >> .heroku/python/{path}\n"
+    app.write({"bin/post_compile": hook})
+    hooked, result = build_ok(app, cache)
+    assert (hooked / ".heroku" / "python" / path).read_text().endswith("# written by a hook\n")
+    assert report(hooked, cache, app.base_env)["cache_status"] == cache_state
+    assert "changed installed files in place" in result.output
+    assert_cache_whole(cache)
+
+    app.remove("bin/post_compile")
+    after, _ = build_ok(app, cache)
+    assert "# written by a hook" not in (after / ".heroku" / "python" / path).read_text()
+    assert_cache_whole(cache)
+    assert_equals_clean(app, after)
