@@ -16,6 +16,7 @@ from typing import Any
 from .cache import Distribution
 from .commands import display
 from .context import BuildContext
+from .diffs import keyed_differences
 from .environment import canonical_name, installed_distributions
 from .errors import PipInstallFailed, PipResolutionFailed
 from .pip import python_executable
@@ -112,12 +113,9 @@ def uninstall(ctx: BuildContext, names: Sequence[str], env: Mapping[str, str]) -
 def installed_mismatch(site_packages: Path, expected: Mapping[str, str]) -> list[str]:
     """Differences between what is installed and what should be (name -> version)."""
     actual = installed_distributions(site_packages)
-    problems = []
-    for name in sorted(expected.keys() | actual.keys()):
-        if name not in actual:
-            problems.append(f"{name} {expected[name]} is missing")
-        elif name not in expected:
-            problems.append(f"{name} {actual[name]} is installed but not required")
-        elif actual[name] != expected[name]:
-            problems.append(f"{name} is {actual[name]}, expected {expected[name]}")
-    return problems
+    words = {
+        "removed": lambda n: f"{n} {expected[n]} is missing",
+        "added": lambda n: f"{n} {actual[n]} is installed but not required",
+        "changed": lambda n: f"{n} is {actual[n]}, expected {expected[n]}",
+    }
+    return [words[d](name) for name, d in keyed_differences(expected, actual)]

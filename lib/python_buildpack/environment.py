@@ -8,10 +8,13 @@ import csv
 import email.parser
 import hashlib
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+
+from .diffs import keyed_differences
 
 # relpath -> [size, mtime_ns, inode, mode] for a file, or ["link", target] for a symlink.
 Snapshot = dict[str, list[object]]
@@ -102,17 +105,11 @@ def snapshot(root: Path) -> Snapshot:
 
 def snapshot_changes(expected: Snapshot, actual: Snapshot, *, limit: int = 5) -> list[str]:
     """What differs, in words, the first few only."""
-    changes = []
-    for rel in sorted(expected.keys() | actual.keys()):
-        if rel not in actual:
-            changes.append(f"{rel} was removed")
-        elif rel not in expected:
-            changes.append(f"{rel} was added")
-        elif expected[rel] != actual[rel]:
-            changes.append(f"{rel} was modified")
-        if len(changes) >= limit:
-            break
-    return changes
+    words = {"removed": "was removed", "added": "was added", "changed": "was modified"}
+    return [
+        f"{rel} {words[d]}"
+        for rel, d in itertools.islice(keyed_differences(expected, actual), limit)
+    ]
 
 
 def link_tree(src: Path, dst: Path) -> Snapshot:

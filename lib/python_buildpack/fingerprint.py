@@ -22,7 +22,9 @@ from typing import Any
 from . import moving
 from .cache import Distribution, Manifest
 from .context import BuildContext
+from .diffs import keyed_differences
 from .requirements import RequirementEntry, RequirementsGraph, normalized_graph
+from .vendoring import sha256_of as file_digest
 
 # Directories that are never part of what a local requirement means.
 _SKIP_DIRS = {
@@ -48,14 +50,6 @@ def redact(text: str) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def tree_digest(root: Path) -> str:
@@ -288,16 +282,11 @@ def _entry_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     return messages
 
 
+_WHAT = {"removed": "was removed", "added": "was added", "changed": "changed"}
+
+
 def _keyed_changes(old: Mapping[str, str], new: Mapping[str, str], template: str) -> list[str]:
-    messages = []
-    for key in sorted(old.keys() | new.keys()):
-        if key not in new:
-            messages.append(template.format(key=key, what="was removed"))
-        elif key not in old:
-            messages.append(template.format(key=key, what="was added"))
-        elif old[key] != new[key]:
-            messages.append(template.format(key=key, what="changed"))
-    return messages
+    return [template.format(key=k, what=_WHAT[d]) for k, d in keyed_differences(old, new)]
 
 
 def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
