@@ -57,7 +57,11 @@ def tree_digest(root: Path) -> str:
     build gets a fresh checkout)."""
     digest = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        links = sorted(d for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
+        for name in links:  # os.walk does not follow them: record where they lead
+            rel = (Path(dirpath) / name).relative_to(root).as_posix()
+            digest.update(f"L {rel} {os.readlink(os.path.join(dirpath, name))}\n".encode())
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and d not in links)
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")):
                 continue
@@ -172,6 +176,7 @@ def compute(
                 key += "+"
             entries[key] = {
                 "pin": _exact_version(entry),
+                "text": sha256_text(entry.normalized),
                 "pinned": "yes" if entry.is_pinned else "",
                 "hash": _entry_hash(entry),
                 "display": redact(entry.display),
@@ -250,9 +255,16 @@ _REBUILD_FIELDS = {
 }
 
 
+_LEADING_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
 def _spec(display: str, name: str) -> str:
-    rest = display[len(name) :].strip() if display.lower().startswith(name.lower()) else ""
-    return rest or display
+    """`typing_extensions==4.1` -> `==4.1` (the name as written may differ from
+    its normalized form)."""
+    match = _LEADING_NAME.match(display)
+    if match and re.sub(r"[-_.]+", "-", match[1]).lower() == name:
+        return display[match.end() :].strip() or display
+    return display
 
 
 def _entry_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -267,10 +279,12 @@ def _entry_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
         elif before is None:
             messages.append(f"{after['file']}: {after['display']} was added")
         elif before["display"] == after["display"]:
-            messages.append(
-                f"{after['file']}: {after['display']} changed (a config var it uses"
-                " has a new value)"
+            why = (
+                "a config var it uses has a new value"
+                if before.get("text") != after.get("text")
+                else "its --hash values or options changed"
             )
+            messages.append(f"{after['file']}: {after['display']} changed ({why})")
         elif after.get("name"):
             name = after["name"]
             messages.append(
@@ -337,7 +351,9 @@ def distribution_changes(
     cached: Iterable[Distribution], clean: Mapping[str, Distribution]
 ) -> list[str]:
     """How a clean install now differs from the cached one, from pip's dry run."""
+    # pip is the buildpack's own unless the app pins it; either way not drift.
     old = {d.name: d for d in cached if d.name != "pip"}
+    clean = {name: d for name, d in clean.items() if name != "pip"}
     messages = []
     for name in sorted(old.keys() | clean.keys()):
         before, after = old.get(name), clean.get(name)
