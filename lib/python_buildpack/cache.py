@@ -52,7 +52,13 @@ class Manifest:
     snapshot: Snapshot = field(repr=False)
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # Not dataclasses.asdict(self): it deep-copies the snapshot of every file.
+        data = {
+            "format": self.format,
+            "fingerprint": self.fingerprint,
+            "distributions": [asdict(d) for d in self.distributions],
+            "snapshot": self.snapshot,
+        }
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -142,5 +141,7 @@ def main(argv: Sequence[str]) -> int:
             " !     This is a bug in the buildpack, not in your app. Please report it\n"
             " !     with the traceback below.\n\n"
         )
+        import traceback  # only a bug needs it: not on every build's path
+
         traceback.print_exc(file=sys.stderr)
         return EXIT_INTERNAL_ERROR

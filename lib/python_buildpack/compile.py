@@ -64,10 +64,10 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
         result = layers.install_environment(ctx, store, resolved, files, graphs, report)
         report.timed("dependencies", started)
 
-        if not test:
-            django.run_collectstatic(ctx, result.installed)
-        hooks.run_hook(ctx, "post_compile")
-        layers.check_cache_after_hooks(ctx, store, result)
+        collected = not test and django.run_collectstatic(ctx, result.installed) == "ran"
+        hooked = hooks.run_hook(ctx, "post_compile")
+        if collected or hooked:
+            layers.check_cache_after_hooks(ctx, store, result)
     layers.remove_disabled_cache(ctx, store)
 
     profile_d.write_profile_d(ctx.build_dir)

@@ -46,28 +46,7 @@ def installed_distributions(site_packages: Path) -> dict[str, str]:
 
 def recorded_files(site_packages: Path) -> set[Path]:
     """Every file that an installed distribution's RECORD lists, as absolute paths."""
-    files: set[Path] = set()
-    for info in _dist_infos(site_packages):
-        try:
-            with (info / "RECORD").open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.reader(handle))
-        except OSError:
-            continue
-        for row in rows:
-            if row and row[0]:
-                files.add(Path(os.path.normpath(site_packages / row[0])))
-    return files
-
-
-def walk_files(root: Path) -> Iterator[Path]:
-    """Every file and symlink below root (symlinks are not followed)."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        base = Path(dirpath)
-        for name in filenames:
-            yield base / name
-        for name in dirnames:
-            if (base / name).is_symlink():
-                yield base / name
+    return {Path(os.path.normpath(site_packages / rel)) for rel in _record_rows(site_packages)}
 
 
 def _scan(root: Path, link_to: Path | None = None) -> Snapshot:
@@ -129,17 +108,36 @@ def prune_empty_dirs(root: Path) -> None:
                 pass  # not empty
 
 
+def _record_rows(site_packages: Path) -> set[str]:
+    """Every path the installed distributions' RECORDs list, relative to
+    site-packages and normalized (scripts come out as ../../../bin/NAME)."""
+    rows: set[str] = set()
+    for info in _dist_infos(site_packages):
+        try:
+            with (info / "RECORD").open(encoding="utf-8", newline="") as handle:
+                rows.update(
+                    os.path.normpath(row[0]) for row in csv.reader(handle) if row and row[0]
+                )
+        except OSError:
+            continue
+    return rows
+
+
 def unowned_or_missing(site_packages: Path, *, limit: int = 5) -> list[str]:
     """Files in site-packages that no installed distribution owns (left behind by an
     uninstall), and owned files that are gone (removed by another's uninstall)."""
-    recorded = recorded_files(site_packages)
-    problems = []
-    for path in sorted(walk_files(site_packages)):
-        if path not in recorded and path.parent != site_packages:
-            problems.append(f"{path.relative_to(site_packages)} belongs to no installed package")
-    for path in sorted(recorded):
-        if not os.path.lexists(path):
-            problems.append(f"{path.name} is missing though a package lists it")
+    recorded = _record_rows(site_packages)
+    present = set(_scan(site_packages))
+    problems = [
+        f"{rel} belongs to no installed package"
+        for rel in sorted(present - recorded)
+        if "/" in rel  # top-level files: the runtime's README.txt
+    ]
+    problems += [
+        f"{rel} is missing though a package lists it"
+        for rel in sorted(recorded - present)
+        if not os.path.lexists(os.path.join(site_packages, rel))
+    ]
     return problems[:limit]
 
 

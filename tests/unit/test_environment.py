@@ -139,7 +139,7 @@ def test_file_removed_by_another_packages_uninstall_is_reported(tmp_path: Path) 
     site = install(tmp_path / "site", "requests", "2.31.0")
     (site / "requests" / "__init__.py").unlink()
     assert environment.unowned_or_missing(site) == [
-        "__init__.py is missing though a package lists it"
+        "requests/__init__.py is missing though a package lists it"
     ]
 
 
