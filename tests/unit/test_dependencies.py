@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,11 @@ import pytest
 
 from python_buildpack import dependencies
 from python_buildpack.cache import Distribution
-from python_buildpack.commands import CaptureResult, StreamResult
-from python_buildpack.context import BuildContext, Stack
+from python_buildpack.commands import CaptureResult
+from python_buildpack.context import BuildContext
 from python_buildpack.errors import PipResolutionFailed
 from python_buildpack.output import Output
+from support.fakes import FakeRunner, make_context
 from support.wheels import build_wheel
 
 BUILD = "file:///tmp/build_abc"
@@ -130,48 +131,18 @@ def test_installed_set_differences_are_named_with_versions(tmp_path: Path) -> No
     ]
 
 
-class CaptureOnce:
-    def __init__(self, result: CaptureResult) -> None:
-        self.result = result
-        self.calls: list[list[str]] = []
-
-    def stream(
-        self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path, output: Output
-    ) -> StreamResult:
-        pytest.fail(f"unexpected command: {list(argv)}")
-
-    def capture(
-        self,
-        argv: Sequence[str],
-        *,
-        env: Mapping[str, str],
-        cwd: Path,
-        stdin: str | None = None,
-    ) -> CaptureResult:
-        if self.calls:
-            pytest.fail(f"unexpected second command: {list(argv)}")
-        self.calls.append(list(argv))
-        return self.result
+def capture_once(result: CaptureResult) -> FakeRunner:
+    """A runner that answers one captured command with `result`."""
+    answers = iter([result])
+    return FakeRunner(lambda argv: next(answers, None))
 
 
-def ctx_with(tmp_path: Path, runner: CaptureOnce, log: io.StringIO) -> BuildContext:
-    return BuildContext(
-        build_dir=tmp_path,
-        cache_dir=tmp_path / "cache",
-        env_dir=None,
-        buildpack_dir=tmp_path / "buildpack",
-        app_dir=Path("/app"),
-        stack=Stack("heroku-24", is_default=True),
-        arch="amd64",
-        config_vars={},
-        host_env={},
-        output=Output(log),
-        runner=runner,
-    )
+def ctx_with(tmp_path: Path, runner: FakeRunner, log: io.StringIO) -> BuildContext:
+    return make_context(tmp_path, runner, output=Output(log))
 
 
 def test_dry_run_logs_the_command_a_user_would_type(tmp_path: Path) -> None:
-    runner = CaptureOnce(CaptureResult(0, '{"install": []}', ""))
+    runner = capture_once(CaptureResult(0, '{"install": []}', ""))
     log = io.StringIO()
     report = dependencies.resolve(ctx_with(tmp_path, runner, log), ["requirements.txt"], {})
     assert report == {"install": []}
@@ -197,7 +168,7 @@ def test_dry_run_logs_the_command_a_user_would_type(tmp_path: Path) -> None:
 
 def test_failed_dry_run_carries_pips_error_lines(tmp_path: Path) -> None:
     stderr = "ERROR: Could not find a version that satisfies the requirement nope==9\n"
-    runner = CaptureOnce(CaptureResult(1, "", stderr))
+    runner = capture_once(CaptureResult(1, "", stderr))
     with pytest.raises(PipResolutionFailed) as caught:
         dependencies.resolve(ctx_with(tmp_path, runner, io.StringIO()), ["requirements.txt"], {})
     assert caught.value.command == "pip install -r requirements.txt --dry-run"

@@ -7,20 +7,18 @@ Fingerprints are computed from requirements text through the real parser and
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from python_buildpack import fingerprint
 from python_buildpack.cache import FORMAT, Distribution, Manifest
-from python_buildpack.commands import CaptureResult, StreamResult
+from python_buildpack.commands import CaptureResult
 from python_buildpack.context import BuildContext, Stack
 from python_buildpack.fingerprint import Change
-from python_buildpack.output import Output
 from python_buildpack.requirements import PathKind, parse_requirements_graph
+from support.fakes import FakeRunner, make_context
 
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64
@@ -28,31 +26,15 @@ COMMIT_1 = "1111111111111111111111111111111111111111"
 COMMIT_2 = "2222222222222222222222222222222222222222"
 
 
-class FakeRunner:
-    """Answers `git ls-remote` with the commit a branch points to; any other
-    command fails the test."""
+def git_branches(branches: Mapping[str, str]) -> FakeRunner:
+    """A runner that answers `git ls-remote` with the commit a branch points to."""
 
-    def __init__(self, branches: Mapping[str, str] | None = None) -> None:
-        self.branches = dict(branches or {})
-        self.calls: list[list[str]] = []
+    def answer(argv: list[str]) -> CaptureResult | None:
+        if argv[:2] != ["git", "ls-remote"] or argv[3] not in branches:
+            return None
+        return CaptureResult(0, f"{branches[argv[3]]}\trefs/heads/{argv[3]}\n", "")
 
-    def stream(
-        self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path, output: Output
-    ) -> StreamResult:
-        pytest.fail(f"unexpected streamed command: {list(argv)}")
-
-    def capture(
-        self,
-        argv: Sequence[str],
-        *,
-        env: Mapping[str, str],
-        cwd: Path,
-        stdin: str | None = None,
-    ) -> CaptureResult:
-        self.calls.append(list(argv))
-        if list(argv[:2]) != ["git", "ls-remote"] or argv[3] not in self.branches:
-            pytest.fail(f"unexpected command: {list(argv)}")
-        return CaptureResult(0, f"{self.branches[argv[3]]}\trefs/heads/{argv[3]}\n", "")
+    return FakeRunner(answer)
 
 
 def make_ctx(
@@ -64,19 +46,10 @@ def make_ctx(
     app_dir: str = "/app",
 ) -> BuildContext:
     build_dir.mkdir(parents=True, exist_ok=True)
-    return BuildContext(
-        build_dir=build_dir,
-        cache_dir=build_dir.parent / "cache",
-        env_dir=None,
-        buildpack_dir=build_dir.parent / "buildpack",
-        app_dir=Path(app_dir),
-        stack=Stack(stack, is_default=False),
-        arch="amd64",
-        config_vars=dict(config_vars or {}),
-        host_env={},
-        output=Output(io.StringIO()),
-        runner=runner or FakeRunner(),
+    ctx = make_context(
+        build_dir, runner or FakeRunner(), config_vars=config_vars, app_dir=Path(app_dir)
     )
+    return replace(ctx, stack=Stack(stack, is_default=False))
 
 
 def inputs_of(
@@ -333,8 +306,8 @@ def test_new_wheel_in_a_find_links_dir_named_by_a_config_var_is_noticed(tmp_path
 
 def test_moved_git_branch_says_where_it_points_now(tmp_path: Path) -> None:
     line = "tool @ git+https://github.com/acme/tool.git@main\n"
-    first = FakeRunner({"main": COMMIT_1})
-    second = FakeRunner({"main": COMMIT_2})
+    first = git_branches({"main": COMMIT_1})
+    second = git_branches({"main": COMMIT_2})
     before = values_of(make_ctx(tmp_path / "build", runner=first), reqs(line))
     after = values_of(make_ctx(tmp_path / "build", runner=second), reqs(line))
     assert first.calls == [["git", "ls-remote", "https://github.com/acme/tool.git", "main"]]
@@ -346,7 +319,7 @@ def test_moved_git_branch_says_where_it_points_now(tmp_path: Path) -> None:
 
 def test_git_branch_that_did_not_move_is_no_reason(tmp_path: Path) -> None:
     line = "tool @ git+https://github.com/acme/tool.git@main\n"
-    runner = FakeRunner({"main": COMMIT_1})
+    runner = git_branches({"main": COMMIT_1})
     ctx = make_ctx(tmp_path / "build", runner=runner)
     assert fingerprint.differences(values_of(ctx, reqs(line)), values_of(ctx, reqs(line))) == []
     assert len(runner.calls) == 2

@@ -3,20 +3,15 @@ changed lines make stale, and what the requirement lines reach through metadata.
 
 from __future__ import annotations
 
-import io
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from python_buildpack import fingerprint, resolution
-from python_buildpack.commands import CaptureResult, StreamResult
-from python_buildpack.context import BuildContext, Stack
-from python_buildpack.output import Output
 from python_buildpack.requirements import RequirementsGraph, parse_requirements_graph
 from python_buildpack.resolution import PinnedPlan
+from support.fakes import FakeRunner, make_context
 from support.wheels import build_wheel
 
 HASH_A = "sha256:" + "a" * 64
@@ -26,42 +21,13 @@ ENV = resolution.marker_environment("3.12.4")
 Installed = dict[str, tuple[str, list[str]]]
 
 
-class NoCommands:
-    def stream(
-        self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path, output: Output
-    ) -> StreamResult:
-        pytest.fail(f"unexpected command: {list(argv)}")
-
-    def capture(
-        self,
-        argv: Sequence[str],
-        *,
-        env: Mapping[str, str],
-        cwd: Path,
-        stdin: str | None = None,
-    ) -> CaptureResult:
-        pytest.fail(f"unexpected command: {list(argv)}")
-
-
 def graph_of(files: Mapping[str, str]) -> RequirementsGraph:
     return parse_requirements_graph("requirements.txt", files.__getitem__, config_vars={})
 
 
 def entries_of(tmp_path: Path, files: Mapping[str, str]) -> dict[str, Any]:
     """The fingerprint's requirement entries, as the cache manifest keeps them."""
-    ctx = BuildContext(
-        build_dir=tmp_path,
-        cache_dir=tmp_path / "cache",
-        env_dir=None,
-        buildpack_dir=tmp_path / "buildpack",
-        app_dir=Path("/app"),
-        stack=Stack("heroku-24", is_default=True),
-        arch="amd64",
-        config_vars={},
-        host_env={},
-        output=Output(io.StringIO()),
-        runner=NoCommands(),
-    )
+    ctx = make_context(tmp_path, FakeRunner())
     inputs = fingerprint.compute(
         ctx, [graph_of(files)], ["requirements.txt"], python="3.12.4", runtime_url="", pip="24.0"
     )
