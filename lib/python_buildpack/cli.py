@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import config, vendoring
+from . import config
 from .commands import SubprocessRunner
 from .context import BuildContext, machine_arch, resolve_stack
 from .errors import BuildpackError, MissingDirectory, UsageError
@@ -59,6 +59,8 @@ def make_context(command: str, args: Sequence[str], output: Output) -> BuildCont
 
 def _ensure_vendor(ctx: BuildContext) -> None:
     """Make packaging and pip-requirements-parser importable (see vendoring.py)."""
+    from . import vendoring  # urllib and ssl come with it: only compile needs them
+
     pins = vendoring.read_pins(ctx.buildpack_dir, "vendor.txt")
     if vendoring.vendor_is_complete(ctx.buildpack_dir / "vendor", pins):
         return
