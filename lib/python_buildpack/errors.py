@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .text import redact
+
 
 def visible(text: str) -> str:
     """Show control characters and invisible marks as escapes (`\\t`, `\\x00`, `\\ufeff`)."""
@@ -1038,8 +1040,6 @@ class MovingReferenceUnresolvable(BuildpackError):
         return "Unable to check a requirement that can change behind its line."
 
     def body(self) -> str:
-        from .fingerprint import redact
-
         return (
             f"The requirement {redact(self.url)} names a branch, a tag or an archive\n"
             "without a hash, so every build checks what it points to now. That failed:\n"

@@ -24,6 +24,7 @@ from .cache import Distribution, Manifest
 from .context import BuildContext
 from .diffs import keyed_differences
 from .requirements import RequirementEntry, RequirementsGraph, normalized_graph
+from .text import redact
 from .vendoring import sha256_of as file_digest
 
 # Directories that are never part of what a local requirement means.
@@ -40,14 +41,6 @@ _SKIP_DIRS = {
     ".mypy_cache",
     ".pytest_cache",
 }
-_CREDENTIALS = re.compile(r"(?<=://)([^/@:\s]+):[^/@\s]+@")
-
-
-def redact(text: str) -> str:
-    """`https://user:secret@host` -> `https://user:****@host`, as pip logs it."""
-    return _CREDENTIALS.sub(r"\1:****@", text)
-
-
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

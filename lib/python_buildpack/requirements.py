@@ -43,6 +43,7 @@ from .errors import (
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
+from .text import redact
 
 EntryKind = Literal["requirement", "constraint"]
 PathKind = Literal["dir", "file"]
@@ -532,14 +533,14 @@ class _LineParser:
         self.expanded = expanded
         self.substituted = substituted
         self.path_kind = path_kind
-        self.display = _for_log(raw)
+        self.display = redact(raw, collapse=True)
 
     def invalid(self, reason: str) -> NoReturn:
         # The reason may quote the expanded line: put the `${VAR}`s back.
         for name, value in sorted(self.substituted.items(), key=lambda kv: -len(kv[1])):
             reason = reason.replace(value, "${" + name + "}")
         raise InvalidRequirementsLine(
-            self.where.file, self.where.line, self.display, reason=_for_log(reason, collapse=False)
+            self.where.file, self.where.line, self.display, reason=redact(reason)
         )
 
     def parse(self) -> list[_Line]:
@@ -636,7 +637,7 @@ class _LineParser:
 
     def requirement(self, text: str, opts: Any, *, editable: bool) -> RequirementEntry:
         raw_args = str(prp.break_args_options(self.raw)[0])
-        display = _for_log(raw_args) if raw_args and not editable else self.display
+        display = redact(raw_args, collapse=True) if raw_args and not editable else self.display
         config_settings = [("--config-settings", str(v)) for v in opts.config_settings or []]
         if editable:
             # pip ignores --hash (and --global-option) on an editable line.
@@ -859,7 +860,6 @@ def _pip_reason(error: BaseException) -> str:
 
 _COMMIT_RE = re.compile(r"^[a-fA-F0-9]{40}$")
 _HASH_FRAGMENT_RE = re.compile(r"(sha1|sha224|sha384|sha256|sha512|md5)=([a-f0-9]+)")
-_USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@")
 
 
 def _is_vcs_url(url: str) -> bool:
@@ -880,21 +880,6 @@ def _is_commit(ref: str | None) -> bool:
 def _has_hash_fragment(url: str) -> bool:
     # pip's `Link.hash`: the first `<algorithm>=<hex>` anywhere in the URL.
     return bool(_HASH_FRAGMENT_RE.search(url))
-
-
-def _for_log(text: str, *, collapse: bool = True) -> str:
-    """Squeeze continuation whitespace; hide passwords and tokens in URLs as pip does."""
-
-    def redact(match: re.Match[str]) -> str:
-        userinfo = match.group("userinfo")
-        if "${" in userinfo:
-            return match.group(0)
-        user, sep, _password = userinfo.partition(":")
-        return f"{match.group('scheme')}{user + ':****' if sep else '****'}@"
-
-    if collapse:
-        text = " ".join(text.split())
-    return _USERINFO_RE.sub(redact, text)
 
 
 # --- fingerprint input ------------------------------------------------------------

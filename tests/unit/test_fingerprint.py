@@ -451,19 +451,7 @@ def test_app_that_requires_pip_sees_no_drift_when_pip_is_unchanged() -> None:
     assert fingerprint.distribution_changes(cached, clean) == []
 
 
-# --- redaction and digests ---------------------------------------------------------
-
-
-def test_password_in_a_url_is_masked_as_pip_logs_it() -> None:
-    text = "--index-url https://deploy:hunter2@pkgs.example/simple and http://a:b@c/"
-    assert fingerprint.redact(text) == (
-        "--index-url https://deploy:****@pkgs.example/simple and http://a:****@c/"
-    )
-
-
-def test_url_without_a_password_is_left_alone() -> None:
-    assert fingerprint.redact("https://pkgs.example/simple") == "https://pkgs.example/simple"
-    assert fingerprint.redact("user:pw@host") == "user:pw@host"
+# --- digests ---------------------------------------------------------
 
 
 def write(path: Path, text: str) -> Path:
