@@ -1,0 +1,188 @@
+"""Errors about the app's files: what detect and the checks find (or miss)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .base import BuildpackError, bullet_list, visible
+
+
+def _names(names: Sequence[str]) -> str:
+    quoted = [f"'{visible(name)}'" for name in names]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+@dataclass(eq=False)
+class CommittedHerokuPythonDir(BuildpackError):
+    # A few entries of the directory, to show what was committed.
+    entries: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "committed_heroku_python_dir"
+
+    def title(self) -> str:
+        return "The app contains a '.heroku/python' directory."
+
+    def body(self) -> str:
+        shown = bullet_list([visible(e) for e in self.entries]) if self.entries else "(empty)"
+        return (
+            "'.heroku/python' is where the buildpack installs Python, and it must not be\n"
+            "part of the app's source. It contains:\n\n"
+            f"{shown}\n\n"
+            "Remove it from git and ignore it:\n\n"
+            "  git rm -r --cached .heroku/python\n"
+            "  echo '.heroku/' >> .gitignore\n\n"
+            "If an earlier buildpack or a bin/pre_compile hook created it, change that step\n"
+            "to use another location."
+        )
+
+
+@dataclass(eq=False)
+class CommittedVirtualenv(BuildpackError):
+    dirs: Sequence[str]
+    failure_reason = "committed_virtualenv"
+
+    def title(self) -> str:
+        return f"The app contains a virtual environment: {_names(self.dirs)}."
+
+    def body(self) -> str:
+        rm = "\n".join(f"  git rm -r --cached '{visible(d)}'" for d in self.dirs)
+        ignore = "\n".join(f"  echo '{visible(d)}/' >> .gitignore" for d in self.dirs)
+        return (
+            f"{_names(self.dirs)} holds a virtual environment (it has a 'pyvenv.cfg' file).\n"
+            "A virtual environment only works on the machine that created it, and the\n"
+            "buildpack installs the app's dependencies itself from requirements.txt.\n\n"
+            "Delete it from git and add it to .gitignore:\n\n"
+            f"{rm}\n{ignore}"
+        )
+
+
+@dataclass(eq=False)
+class PackageWithoutRequirements(BuildpackError):
+    files: Sequence[str]
+    failure_reason = "package_without_requirements"
+
+    def title(self) -> str:
+        return "No requirements.txt file found."
+
+    def body(self) -> str:
+        return (
+            f"The app has {_names(self.files)} but no 'requirements.txt'. This buildpack\n"
+            "installs dependencies only from requirements.txt.\n\n"
+            "To install the app as a package with the dependencies it declares, create a\n"
+            "requirements.txt that contains the line '-e .':\n\n"
+            "  echo '-e .' > requirements.txt\n\n"
+            "Better, also pin every dependency in requirements.txt (for example with the\n"
+            "output of 'pip freeze' from a fresh virtual environment), so that every build\n"
+            "installs the same versions."
+        )
+
+
+_EXPORT_COMMANDS = {
+    "Pipfile": ("Pipenv", "pipenv requirements > requirements.txt"),
+    "Pipfile.lock": ("Pipenv", "pipenv requirements > requirements.txt"),
+    "poetry.lock": (
+        "Poetry",
+        "poetry export -f requirements.txt --output requirements.txt"
+        "   (needs the poetry-plugin-export plugin)",
+    ),
+    "uv.lock": ("uv", "uv export --format requirements-txt --no-hashes > requirements.txt"),
+}
+
+
+@dataclass(eq=False)
+class UnsupportedPackageManager(BuildpackError):
+    files: Sequence[str]
+    failure_reason = "unsupported_package_manager"
+
+    def _managers(self) -> list[str]:
+        managers: list[str] = []
+        for name in self.files:
+            manager = _EXPORT_COMMANDS.get(name, (name, ""))[0]
+            if manager not in managers:
+                managers.append(manager)
+        return managers
+
+    def title(self) -> str:
+        managers = self._managers()
+        verb = "is" if len(managers) == 1 else "are"
+        return f"{' and '.join(managers)} {verb} not supported yet."
+
+    def body(self) -> str:
+        commands: list[str] = []
+        for name in self.files:
+            command = _EXPORT_COMMANDS.get(name, ("", ""))[1]
+            if command and f"  {command}" not in commands:
+                commands.append(f"  {command}")
+        return (
+            f"The app has {_names(self.files)} but no 'requirements.txt'. This buildpack\n"
+            "installs dependencies only from requirements.txt, with pip.\n\n"
+            "Export the locked dependencies to requirements.txt and commit it:\n\n"
+            + "\n".join(commands)
+            + "\n\nThen remove the lockfile from the app: a requirements.txt next to a\n"
+            "lockfile stops the build, since the two could disagree."
+        )
+
+
+@dataclass(eq=False)
+class MultiplePackageManagerFiles(BuildpackError):
+    files: Sequence[str]
+    failure_reason = "multiple_package_manager_files"
+
+    def title(self) -> str:
+        return "Multiple package manager files were found."
+
+    def body(self) -> str:
+        return (
+            f"The app has {_names(self.files)}. Each of these describes the app's\n"
+            "dependencies, and it would be unclear which one the build uses: a change to\n"
+            "one of them would seem to have no effect.\n\n"
+            "This buildpack installs from 'requirements.txt'. Keep only one of these files\n"
+            "and delete the others. For example, if requirements.txt is the one you keep\n"
+            "up to date:\n\n"
+            + "\n".join(f"  git rm '{visible(f)}'" for f in self.files if f != "requirements.txt")
+        )
+
+
+@dataclass(eq=False)
+class MisspelledRequirementsFile(BuildpackError):
+    found: Sequence[str]
+    failure_reason = "requirements_txt_misspelled"
+
+    def title(self) -> str:
+        return f"Found {_names(self.found)}: did you mean 'requirements.txt'?"
+
+    def body(self) -> str:
+        first = visible(self.found[0]) if self.found else "requirement.txt"
+        return (
+            f"The app has {_names(self.found)} but no 'requirements.txt'. The buildpack\n"
+            "only reads a file named exactly 'requirements.txt' (the name is case-sensitive).\n\n"
+            "Rename it:\n\n"
+            f"  git mv '{first}' requirements.txt"
+        )
+
+
+@dataclass(eq=False)
+class NoPackageManagerFile(BuildpackError):
+    # The app's top-level entries, sorted, directories with a trailing '/'.
+    listing: Sequence[str]
+    failure_reason = "no_package_manager_file"
+
+    def title(self) -> str:
+        return "No requirements.txt file found."
+
+    def body(self) -> str:
+        shown = [visible(e) for e in self.listing[:20]]
+        if len(self.listing) > 20:
+            shown.append(f"... and {len(self.listing) - 20} more")
+        contents = bullet_list(shown) if shown else "(nothing)"
+        return (
+            "A Python app must have a 'requirements.txt' file in the top-level directory\n"
+            "of its source. The top-level directory contains:\n\n"
+            f"{contents}\n\n"
+            "If the app has a requirements.txt, check that it is in the top-level directory\n"
+            "(not a subdirectory), spelled exactly 'requirements.txt', and not listed in\n"
+            "'.gitignore' or '.slugignore'.\n\n"
+            "If the app has no dependencies, create an empty one: touch requirements.txt"
+        )

@@ -1,0 +1,145 @@
+"""Errors of the install and the commands around it: pip, hooks, Django."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .base import BuildpackError, CommandFailed, bullet_list
+
+
+@dataclass(eq=False)
+class PipInstallFailed(CommandFailed):
+    command: str
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "pip_install"
+
+    def title(self) -> str:
+        return "Unable to install dependencies using pip."
+
+    def failed(self) -> str:
+        return (
+            f"The command '{self.command}' failed. See the log above for pip's full\n"
+            "output; its last lines were:"
+        )
+
+    def advice(self) -> str:
+        return (
+            "Check that every package and version in your requirements files exists on\n"
+            "the package index you use, and that the build can reach that index. Run the\n"
+            "same command locally in a new virtual environment to reproduce the error."
+        )
+
+
+@dataclass(eq=False)
+class PipBootstrapFailed(CommandFailed):
+    version: str
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "pip_bootstrap"
+
+    def title(self) -> str:
+        return f"Unable to install pip {self.version}."
+
+    def failed(self) -> str:
+        return "Installing pip into the app's Python failed:"
+
+    def advice(self) -> str:
+        return (
+            "This is most likely a temporary problem; try the build again. If it keeps\n"
+            "failing, clear the build cache."
+        )
+
+
+@dataclass(eq=False)
+class PipResolutionFailed(CommandFailed):
+    command: str
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "pip_resolve"
+
+    def title(self) -> str:
+        return "Unable to work out which packages a clean install would pick."
+
+    def failed(self) -> str:
+        return (
+            "Before reusing the cache, the build asked pip what a clean install would\n"
+            f"install today ('{self.command}'), and pip failed:"
+        )
+
+    def advice(self) -> str:
+        return (
+            "Check that every package in your requirements files exists on the index you\n"
+            "use and that the build can reach it. Pinning every package (pip freeze) also\n"
+            "avoids this check."
+        )
+
+
+@dataclass(eq=False)
+class EnvironmentMismatch(BuildpackError):
+    problems: Sequence[str]
+    failure_reason = "environment_mismatch"
+
+    def title(self) -> str:
+        return "The installed packages are not the ones pip resolved."
+
+    def body(self) -> str:
+        return (
+            "After installing, the build checked the app's Python against pip's report:\n"
+            f"{bullet_list(self.problems)}\n\n"
+            "This can happen when a package's setup script installs other packages. The\n"
+            "cache was not saved. Please report it with your requirements files."
+        )
+
+
+@dataclass(eq=False)
+class RuntimeWithoutEnsurepip(BuildpackError):
+    version: str
+    failure_reason = "runtime_without_ensurepip"
+
+    def title(self) -> str:
+        return f"The Python {self.version} runtime has no bundled pip."
+
+    def body(self) -> str:
+        return (
+            "The buildpack installs pip with the pip wheel that CPython's ensurepip\n"
+            "bundles (lib/pythonX.Y/ensurepip/_bundled/), and this runtime archive has\n"
+            "none. Some Linux distributions remove it from their Python. Retrying will\n"
+            "not help: point PYTHON_RUNTIME_BASE_URL at archives of a complete CPython,\n"
+            "such as Heroku's, or pack one with tools/pack_runtime.py from a CPython\n"
+            "built from source."
+        )
+
+
+@dataclass(eq=False)
+class HookFailed(BuildpackError):
+    hook: str
+    exit_code: int
+    failure_reason = "hook"
+
+    def title(self) -> str:
+        return f"The {self.hook} hook failed."
+
+    def body(self) -> str:
+        return (
+            f"The script '{self.hook}' exited with status {self.exit_code}; its output is\n"
+            "above. Fix the script, or remove it if the app no longer needs it."
+        )
+
+
+@dataclass(eq=False)
+class CollectstaticFailed(CommandFailed):
+    exit_code: int
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "collectstatic"
+
+    def title(self) -> str:
+        return "Unable to generate Django static files."
+
+    def failed(self) -> str:
+        return f"'python manage.py collectstatic --noinput' exited with status {self.exit_code}:"
+
+    def advice(self) -> str:
+        return (
+            "Run it locally to see the full error. Common causes: STATIC_ROOT is not set\n"
+            "in settings, or settings need a config var that the build does not have.\n"
+            "To skip this step, set the config var DISABLE_COLLECTSTATIC=1."
+        )

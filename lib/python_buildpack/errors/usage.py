@@ -1,0 +1,102 @@
+"""Errors about how the buildpack was started: arguments, directories, stack, config vars."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .base import BuildpackError, visible
+
+
+@dataclass(eq=False)
+class UsageError(BuildpackError):
+    command: str
+    usage: str
+    failure_reason = "usage"
+
+    def title(self) -> str:
+        return f"Invalid arguments for bin/{self.command}."
+
+    def body(self) -> str:
+        return f"Usage: bin/{self.command} {self.usage}"
+
+
+@dataclass(eq=False)
+class MissingDirectory(BuildpackError):
+    role: str
+    path: str
+    failure_reason = "missing_directory"
+
+    def title(self) -> str:
+        return f"The {self.role} '{self.path}' does not exist."
+
+    def body(self) -> str:
+        return (
+            f"The buildpack was given '{self.path}' as its {self.role}, but there is no\n"
+            "directory there. This is a problem with how the buildpack was started:\n"
+            "check the arguments your build system passes to bin/compile."
+        )
+
+
+@dataclass(eq=False)
+class UnsupportedStack(BuildpackError):
+    stack: str
+    supported: Sequence[str]
+    failure_reason = "unsupported_stack"
+
+    def title(self) -> str:
+        return f"The stack '{visible(self.stack)}' is not supported."
+
+    def body(self) -> str:
+        return (
+            f"This buildpack supports these stacks: {', '.join(self.supported)}.\n"
+            "Set STACK to one of them, or leave it unset to use the default."
+        )
+
+
+@dataclass(eq=False)
+class UnsafeConfigVar(BuildpackError):
+    name: str
+    failure_reason = "unsafe_config_var"
+
+    def title(self) -> str:
+        return f"The config var {self.name} is not supported."
+
+    def body(self) -> str:
+        return (
+            f"{self.name} makes pip install packages outside the app's Python, so they\n"
+            "would be missing when the app runs (or would overwrite the buildpack's files).\n"
+            f"Remove it, for example with: heroku config:unset {self.name}"
+        )
+
+
+@dataclass(eq=False)
+class UnreadableConfigVar(BuildpackError):
+    name: str
+    reason: str
+    failure_reason = "unreadable_config_var"
+
+    def title(self) -> str:
+        return f"The config var {self.name} could not be read."
+
+    def body(self) -> str:
+        return f"Reading it from the build's ENV_DIR failed: {self.reason}.\nSet it again as text."
+
+
+@dataclass(eq=False)
+class VendoredDependencyUnavailable(BuildpackError):
+    requirement: str
+    reason: str
+    failure_reason = "vendor_unavailable"
+
+    def title(self) -> str:
+        return f"The buildpack could not fetch its own dependency {self.requirement}."
+
+    def body(self) -> str:
+        return (
+            "This checkout of the buildpack has no vendor/ directory, so the build tried\n"
+            f"to download {self.requirement} from the package index and failed:\n"
+            f"{self.reason}\n\n"
+            "Use a packaged release of the buildpack, run 'make vendor' in the checkout,\n"
+            "or try the build again if the package index was unreachable."
+        )
