@@ -70,7 +70,7 @@ def _ensure_vendor(ctx: BuildContext) -> None:
 
 
 def cmd_detect(args: Sequence[str], out: Output) -> int:
-    from .detect import detect, not_detected_message
+    from .app.detect import detect, not_detected_message
 
     (build,) = _args("detect", args, ("BUILD_DIR",), 1)
     build_dir = _dir(build, "BUILD_DIR")
@@ -101,7 +101,7 @@ def cmd_test_compile(args: Sequence[str], out: Output) -> int:
 
 
 def cmd_release(args: Sequence[str], out: Output) -> int:
-    from .release import release_yaml
+    from .app.release import release_yaml
 
     (build,) = _args("release", args, ("BUILD_DIR",), 1)
     sys.stdout.write(release_yaml(_dir(build, "BUILD_DIR")))

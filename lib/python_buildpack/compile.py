@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 
-from . import checks, config, django, hooks, layers, profile_d, python_version, requirements
+from . import config, layers, python_version, requirements
+from .app import checks, django, hooks, profile_d
 from .cache import CacheStore
 from .context import BuildContext
 from .errors import BuildpackError

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.checks import check_app
+from python_buildpack.app.checks import check_app
 from python_buildpack.errors import (
     BuildpackError,
     CommittedHerokuPythonDir,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.detect import (
+from python_buildpack.app.detect import (
     DETECT_FILES,
     DetectResult,
     detect,

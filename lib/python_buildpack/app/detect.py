@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import visible
+from ..errors import visible
 
 # Top-level files that make an app a Python app. Detection is generous: an app with
 # only a `pyproject.toml` or a `manage.py` is detected, and checks.py then explains

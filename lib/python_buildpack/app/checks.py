@@ -18,13 +18,7 @@ import os
 from collections.abc import Collection
 from pathlib import Path
 
-from .detect import (
-    REQUIREMENTS_TXT,
-    list_build_dir,
-    misspelled_requirements_files,
-    top_level_files,
-)
-from .errors import (
+from ..errors import (
     CommittedHerokuPythonDir,
     CommittedVirtualenv,
     MisspelledRequirementsFile,
@@ -33,6 +27,12 @@ from .errors import (
     PackageWithoutRequirements,
     UnsupportedPackageManager,
     visible,
+)
+from .detect import (
+    REQUIREMENTS_TXT,
+    list_build_dir,
+    misspelled_requirements_files,
+    top_level_files,
 )
 
 LOCKFILES = ("Pipfile.lock", "poetry.lock", "uv.lock")

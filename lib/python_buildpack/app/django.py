@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import config
-from .context import BuildContext
-from .errors import CollectstaticFailed
-from .pip import python_executable
+from .. import config
+from ..context import BuildContext
+from ..errors import CollectstaticFailed
+from ..pip import python_executable
 
 
 def collectstatic_disabled(config_vars: Mapping[str, str]) -> bool:

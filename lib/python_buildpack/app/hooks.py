@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import stat
 
-from . import config
-from .context import BuildContext
-from .errors import HookFailed
+from .. import config
+from ..context import BuildContext
+from ..errors import HookFailed
 
 
 def run_hook(ctx: BuildContext, name: str) -> bool:
