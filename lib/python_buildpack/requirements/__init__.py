@@ -24,11 +24,9 @@ from .model import (
     VisitedFile,
 )
 from .normalized import normalized_graph
-from .options import STRONG_HASHES
 from .urls import is_full_commit, split_vcs_url
 
 __all__ = [
-    "STRONG_HASHES",
     "EntryKind",
     "Include",
     "LocalPath",
