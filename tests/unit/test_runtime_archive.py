@@ -8,7 +8,9 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,6 +152,113 @@ def test_zstd_file_that_is_not_a_tar_is_reported(tmp_path: Path) -> None:
     (tmp_path / "work").mkdir()
     with pytest.raises(RuntimeArchiveInvalid):
         extract_archive(archive, tmp_path / "work" / "python")
+    assert leftovers(tmp_path / "work") == []
+
+
+# --- a good archive always unpacks, a damaged one never does (issue 9, item 2) ---------
+
+
+def gnu_tar_zst(tmp_path: Path, *, records_of_kib: int = 32) -> Path:
+    """A small runtime-like archive made by the `tar` and `zstd` programs. GNU tar pads
+    the archive to whole records after its end-of-archive marker; with 32 KiB records
+    (`-b 64`) zstd is often still writing that padding when tarfile has finished."""
+    if shutil.which("tar") is None:
+        pytest.skip("needs the tar program")
+    src = tmp_path / "src"
+    (src / "bin").mkdir(parents=True)
+    (src / "lib").mkdir()
+    for i in range(20):
+        (src / "lib" / f"module{i}.so").write_bytes(os.urandom(5_000))
+    (src / "bin" / "python3").write_bytes(b"#!/bin/sh\necho hi\n")
+    (src / "bin" / "python3").chmod(0o755)
+    tar = subprocess.run(
+        ["tar", "-c", "-b", str(records_of_kib * 2), "-C", str(src), "."],
+        capture_output=True,
+        check=True,
+    ).stdout
+    archive = tmp_path / NAME
+    subprocess.run(["zstd", "-q", "-f", "-o", str(archive)], input=tar, check=True)
+    return archive
+
+
+@pytest.fixture
+def busy_core() -> Iterator[None]:
+    """Another process spinning, as on a build host running other builds."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def test_good_archive_unpacks_every_time_on_a_busy_machine(tmp_path: Path, busy_core: None) -> None:
+    # Before the fix about 1 in 20 of these failed with "zstd exited with status -13".
+    archive = gnu_tar_zst(tmp_path)
+    failures = []
+    for attempt in range(200):
+        dest = tmp_path / "out" / f"python{attempt}"
+        try:
+            extract_archive(archive, dest)
+        except RuntimeArchiveInvalid as error:
+            failures.append(error.reason)
+        else:
+            assert (dest / "bin" / "python3").read_bytes() == b"#!/bin/sh\necho hi\n"
+            shutil.rmtree(dest)
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("cut in the tar's padding", "zstd: "),
+        ("cut in its middle", "zstd: "),
+        ("one byte changed", "zstd: "),
+    ],
+)
+def test_damaged_archive_is_still_reported_as_damaged(
+    tmp_path: Path, damage: str, said: str
+) -> None:
+    good = gnu_tar_zst(tmp_path).read_bytes()
+    if damage == "cut in the tar's padding":
+        data = good[:-8]  # the frame's end (and checksum) is missing, the tar is whole
+    elif damage == "cut in its middle":
+        data = good[: len(good) // 2]
+    else:
+        middle = len(good) // 2
+        data = good[:middle] + bytes([good[middle] ^ 0xFF]) + good[middle + 1 :]
+    archive = tmp_path / "damaged.tar.zst"
+    archive.write_bytes(data)
+    (tmp_path / "work").mkdir()
+    with pytest.raises(RuntimeArchiveInvalid) as caught:
+        extract_archive(archive, tmp_path / "work" / "python")
+    assert caught.value.reason.startswith(said)
+    assert "status -13" not in caught.value.reason
+    assert caught.value.failure_reason == "runtime_archive_invalid"
+    assert leftovers(tmp_path / "work") == []
+
+
+@pytest.mark.parametrize("damage", ["a header that is not one", "no end-of-archive marker"])
+def test_whole_zstd_file_holding_a_damaged_tar_is_reported(tmp_path: Path, damage: str) -> None:
+    # tarfile stops quietly on either, as if the archive ended there.
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name in ("bin/python3", "lib/libpython3.so"):
+            info = tarfile.TarInfo(name)
+            info.size = 600
+            tar.addfile(info, io.BytesIO(b"x" * 600))
+    whole = buffer.getvalue()
+    second_header = 512 + 1024  # after the first header and its two blocks of data
+    if damage == "a header that is not one":
+        data = whole[:second_header] + b"garbage!" * 64 + whole[second_header + 512 :]
+    else:
+        data = whole[:second_header]
+    archive = tmp_path / NAME
+    subprocess.run(["zstd", "-q", "-f", "-o", str(archive)], input=data, check=True)
+    (tmp_path / "work").mkdir()
+    with pytest.raises(RuntimeArchiveInvalid) as caught:
+        extract_archive(archive, tmp_path / "work" / "python")
+    assert "without an end marker" in caught.value.reason
     assert leftovers(tmp_path / "work") == []
 
 
