@@ -3,6 +3,8 @@ exercised through the runtime download and the moving-reference check."""
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import hashlib
 import http.server
 import shutil
@@ -13,13 +15,15 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
+from python_buildpack import moving
 from python_buildpack.errors import (
     BuildpackError,
     InvalidTrustSetting,
+    MovingReferenceUnresolvable,
     PythonVersionUnavailable,
     RuntimeChecksumMismatch,
     RuntimeDownloadFailed,
@@ -29,6 +33,7 @@ from python_buildpack.runtime import (
     download_archive,
     download_runtime,
 )
+from support.fakes import FakeRunner, make_context
 
 NAME = "python-3.12.7-ubuntu-24.04-amd64.tar.zst"
 PAYLOAD = b"pretend this is a runtime archive\n" * 1000
@@ -61,6 +66,8 @@ class FakeServer:
     routes: dict[str, list[tuple[int, bytes]]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     port: int = 0
+    login: tuple[str, str] | None = None  # (user, password) that Basic auth must give
+    authorizations: list[str | None] = field(default_factory=list)
 
     def serve(self, path: str, *answers: tuple[int, bytes]) -> None:
         self.routes[path] = list(answers)
@@ -68,18 +75,25 @@ class FakeServer:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def answer(self, target: str) -> tuple[int, bytes]:
+    def answer(self, target: str, authorization: str | None = None) -> tuple[int, bytes]:
         self.requests.append(target)
+        self.authorizations.append(authorization)
+        if self.login is not None and authorization != basic(*self.login):
+            return 401, b"who are you?"
         answers = self.routes.get(urlsplit(target).path)
         if not answers:
             return 404, b"not found"
         return answers.pop(0) if len(answers) > 1 else answers[0]
 
 
+def basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
 def start(fake: FakeServer, tls: ssl.SSLContext | None = None) -> Iterator[FakeServer]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status, body = fake.answer(self.path)
+            status, body = fake.answer(self.path, self.headers.get("Authorization"))
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -311,3 +325,93 @@ def test_unreadable_ca_file_in_the_trust_settings_is_named(tmp_path: Path) -> No
         )
     assert "REQUESTS_CA_BUNDLE" in message(caught.value)
     assert "missing.pem" in message(caught.value)
+
+
+# --- private URLs: credentials as pip finds them (issue 9, item 5) -------------------
+
+WHEEL = b"PK pretend this is a private wheel"
+SECRET = "s3cr3t/t0ken@x"  # '/' and '@' must be percent-encoded in a URL's userinfo
+
+
+@pytest.fixture
+def private_server() -> Iterator[FakeServer]:
+    fake = FakeServer(login=("deploy", SECRET))
+    fake.serve("/pkg-1.0-py3-none-any.whl", (200, WHEEL))
+    yield from start(fake)
+
+
+def check_reference(url: str, host_env: dict[str, str], tmp_path: Path) -> str:
+    """What the moving-reference check says `pkg @ <url>` (no hash) points to now."""
+    ctx = dataclasses.replace(make_context(tmp_path, FakeRunner()), host_env=host_env)
+    return moving.resolve(ctx, url, "archive_url")
+
+
+def private_url(server: FakeServer, userinfo: str = "") -> str:
+    return f"http://{userinfo}127.0.0.1:{server.port}/pkg-1.0-py3-none-any.whl"
+
+
+def test_private_archive_url_with_user_and_token_in_it_is_checked(
+    private_server: FakeServer, tmp_path: Path
+) -> None:
+    url = private_url(private_server, f"deploy:{quote(SECRET, safe='')}@")
+    assert check_reference(url, {}, tmp_path) == sha256(WHEEL)
+    assert private_server.requests == ["/pkg-1.0-py3-none-any.whl"]
+    assert private_server.authorizations == [basic("deploy", SECRET)]
+
+
+def test_private_archive_url_with_a_token_alone_as_its_user_is_checked(
+    private_server: FakeServer, tmp_path: Path
+) -> None:
+    # https://${GITHUB_TOKEN}@host/...: pip sends the token as the user, no password.
+    private_server.login = (SECRET, "")
+    url = private_url(private_server, f"{quote(SECRET, safe='')}@")
+    assert check_reference(url, {}, tmp_path) == sha256(WHEEL)
+    assert private_server.authorizations == [basic(SECRET, "")]
+
+
+@pytest.mark.parametrize("where", ["NETRC", "HOME"])
+def test_private_archive_url_is_checked_with_the_login_in_netrc(
+    private_server: FakeServer, tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NETRC", str(tmp_path / "not-this-one"))  # the process env must not count
+    home = tmp_path / "home"
+    home.mkdir()
+    netrc_file = home / (".netrc" if where == "HOME" else "credentials")
+    netrc_file.write_text(
+        f"machine other.example login nobody password nothing\n"
+        f"machine 127.0.0.1 login deploy password {SECRET}\n"
+    )
+    env = {"HOME": str(home)} if where == "HOME" else {"NETRC": str(netrc_file)}
+    assert check_reference(private_url(private_server), env, tmp_path) == sha256(WHEEL)
+    assert private_server.authorizations == [basic("deploy", SECRET)]
+
+
+def test_credentials_in_the_url_win_over_netrc(private_server: FakeServer, tmp_path: Path) -> None:
+    (tmp_path / "netrc").write_text("machine 127.0.0.1 login deploy password wrong\n")
+    url = private_url(private_server, f"deploy:{quote(SECRET, safe='')}@")
+    assert check_reference(url, {"NETRC": str(tmp_path / "netrc")}, tmp_path) == sha256(WHEEL)
+
+
+def test_refused_credentials_fail_the_check_without_showing_them(
+    private_server: FakeServer, tmp_path: Path
+) -> None:
+    wrong = "wr0ng-" + SECRET
+    url = private_url(private_server, f"deploy:{quote(wrong, safe='')}@")
+    with pytest.raises(MovingReferenceUnresolvable) as caught:
+        check_reference(url, {}, tmp_path)
+    text = str(caught.value)
+    assert "HTTP 401" in text
+    assert "deploy:****@127.0.0.1" in text
+    for secret in (wrong, quote(wrong, safe=""), SECRET):
+        assert secret not in text
+        assert secret not in repr(caught.value.details)
+    assert len(private_server.requests) == 1  # a refusal is not retried
+    assert caught.value.failure_reason == "moving_reference"
+
+
+def test_archive_without_credentials_is_fetched_without_an_authorization_header(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    server.serve("/pkg-1.0.tar.gz", (200, WHEEL))
+    assert check_reference(server.url("/pkg-1.0.tar.gz"), {}, tmp_path) == sha256(WHEEL)
+    assert server.authorizations == [None]
