@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -23,29 +22,18 @@ from python_buildpack.errors import (
     UnsafeRuntimeArchive,
     ZstdUnavailable,
 )
+from python_buildpack.runtime import archive as archive_module
 from python_buildpack.runtime import (
-    Timeouts,
     download_archive,
     extract_archive,
 )
-from python_buildpack.runtime import archive as archive_module
 from support.runtime import packed_runtime
 
 NAME = "python-3.12.7-ubuntu-24.04-amd64.tar.zst"
-PAYLOAD = b"pretend this is a runtime archive\n" * 1000
-FAST = Timeouts(connect=2.0, read=2.0)
 
 
 def message(error: BuildpackError) -> str:
     return f"{error.title()}\n{error.body()}"
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def no_sleep(seconds: float) -> None:
-    pass
 
 
 def leftovers(directory: Path) -> list[str]:

@@ -25,6 +25,7 @@ from python_buildpack.errors import (
     InvalidTrustSetting,
     MovingReferenceUnresolvable,
     PythonVersionUnavailable,
+    RuntimeArchiveNotFound,
     RuntimeChecksumMismatch,
     RuntimeDownloadFailed,
 )
@@ -415,3 +416,22 @@ def test_archive_without_credentials_is_fetched_without_an_authorization_header(
     server.serve("/pkg-1.0.tar.gz", (200, WHEEL))
     assert check_reference(server.url("/pkg-1.0.tar.gz"), {}, tmp_path) == sha256(WHEEL)
     assert server.authorizations == [None]
+
+
+def test_private_runtime_mirror_is_used_with_the_credentials_in_its_base_url(
+    private_server: FakeServer, tmp_path: Path
+) -> None:
+    private_server.serve(f"/{NAME}", (200, PAYLOAD))
+    userinfo = f"deploy:{quote(SECRET, safe='')}@"
+    fetch(
+        private_url(private_server, userinfo).replace("pkg-1.0-py3-none-any.whl", NAME),
+        tmp_path / NAME,
+    )
+    assert (tmp_path / NAME).read_bytes() == PAYLOAD
+    assert private_server.authorizations == [basic("deploy", SECRET)] * 2  # archive, sidecar
+
+    missing = private_url(private_server, userinfo).replace("pkg-1.0", "python-3.12.99")
+    with pytest.raises(RuntimeArchiveNotFound) as caught:
+        fetch(missing, tmp_path / "other")
+    assert quote(SECRET, safe="") not in str(caught.value)
+    assert "deploy:****@" in str(caught.value)

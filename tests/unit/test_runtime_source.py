@@ -16,7 +16,6 @@ from python_buildpack.errors import (
 )
 from python_buildpack.runtime import (
     DEFAULT_BASE_URL,
-    Timeouts,
     archive_name,
     download_archive,
     download_runtime,
@@ -25,7 +24,6 @@ from python_buildpack.runtime import (
 
 NAME = "python-3.12.7-ubuntu-24.04-amd64.tar.zst"
 PAYLOAD = b"pretend this is a runtime archive\n" * 1000
-FAST = Timeouts(connect=2.0, read=2.0)
 
 
 def message(error: BuildpackError) -> str:
@@ -34,10 +32,6 @@ def message(error: BuildpackError) -> str:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def no_sleep(seconds: float) -> None:
-    pass
 
 
 # --- naming and base URL -------------------------------------------------------------
