@@ -94,10 +94,11 @@ def fetch_wheel(pin: PinnedWheel, dest_dir: Path, trust_env: Mapping[str, str]) 
     client = Client(trust_env)
     try:
         url = _wheel_url(pin, client)
-        target = dest_dir / urllib.parse.unquote(url.rsplit("/", 1)[-1].split("#", 1)[0])
+        filename = urllib.parse.unquote(url.rsplit("/", 1)[-1].split("#", 1)[0])
+        target = dest_dir / Path(filename).name  # a '%2F' in it must not leave dest_dir
         client.download(url, target, verify=verify)
     except DownloadError as error:
-        raise VendoredDependencyUnavailable(str(pin), f"{error.reason} ({error})") from None
+        raise VendoredDependencyUnavailable(str(pin), str(error)) from None
     except ValueError as error:  # not the JSON page we asked for
         raise VendoredDependencyUnavailable(str(pin), str(error)) from error
     return target
