@@ -11,9 +11,11 @@ decompressor verifies the whole file and exits on its own.
 from __future__ import annotations
 
 import collections
+import copy
 import importlib
 import os
 import shutil
+import stat
 import subprocess
 import tarfile
 import tempfile
@@ -25,6 +27,15 @@ from ..errors import RuntimeArchiveInvalid, UnsafeRuntimeArchive, ZstdUnavailabl
 
 _CHUNK = 1 << 20
 _EOF_BLOCK = bytes(tarfile.BLOCKSIZE)
+
+# tarfile's "data" filter came in 3.10.12 / 3.11.4 / 3.12 (PEP 706). Heroku's stacks
+# have it (3.10.12 on heroku-22, 3.12 on heroku-24), but Debian 12's python3 (3.11.2),
+# on which CI runners, build servers and this project's own tests run bin/compile,
+# does not. Our own checks (_check_member) run either way; the filter is a second line
+# of defence, and _plain does what it does to each member where it is missing.
+_HAS_DATA_FILTER = hasattr(tarfile, "data_filter")
+_FILTER_ERRORS: tuple[type[Exception], ...] = (tarfile.FilterError,) if _HAS_DATA_FILTER else ()
+_DROPPED_MODE_BITS = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX | stat.S_IWGRP | stat.S_IWOTH
 
 
 def extract_archive(archive: Path, dest: Path) -> None:
@@ -142,12 +153,13 @@ def _extract_stream(stream: IO[bytes], archive: Path, root: Path) -> None:
                 continue  # the archive's root directory: that is `root` itself
             _check_member(member, real_root, archive)
             try:
-                # Keeps the owner's execute bit (so bin/python stays executable),
-                # drops setuid/setgid and group/other write. Both stacks' python3
-                # have the filter: 3.10.12 (heroku-22) and 3.12 (heroku-24); it
-                # came to 3.10 in 3.10.12 (PEP 706).
-                tar.extract(member, root, filter="data")
-            except tarfile.FilterError as error:
+                if _HAS_DATA_FILTER:
+                    # Keeps the owner's execute bit (so bin/python stays executable),
+                    # drops setuid/setgid and group/other write.
+                    tar.extract(member, root, filter="data")
+                else:
+                    tar.extract(_plain(member), root, numeric_owner=True)
+            except _FILTER_ERRORS as error:
                 raise UnsafeRuntimeArchive(str(archive), member.name, str(error)) from None
         # tarfile ends the loop quietly on a header it cannot read, or on the end of
         # the data: only a block of zeros is the end of a whole archive.
@@ -185,6 +197,15 @@ def _check_member(member: tarfile.TarInfo, real_root: str, archive: Path) -> Non
 def _inside(path: str, real_root: str) -> bool:
     resolved = os.path.realpath(path)
     return resolved == real_root or resolved.startswith(real_root + os.sep)
+
+
+def _plain(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    """What the data filter does, for Pythons without it: no special bits, our owner."""
+    plain = copy.copy(member)
+    plain.mode = member.mode & ~_DROPPED_MODE_BITS
+    plain.uid, plain.gid = os.geteuid(), os.getegid()
+    plain.uname = plain.gname = ""
+    return plain
 
 
 def _check_links_stay_inside(archive: Path, root: Path) -> None:
