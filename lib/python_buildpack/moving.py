@@ -2,7 +2,9 @@
 
 A VCS URL whose ref is a branch or tag is resolved to its commit with
 `git ls-remote`; an archive URL with neither a hash nor a commit in it is fetched
-and hashed. Both happen on every build, so the fingerprint sees a moved ref.
+and hashed by the download client (runtime/download.py), with the credentials,
+trust and proxy settings pip would use. Both happen on every build, so the
+fingerprint sees a moved ref.
 """
 
 from __future__ import annotations

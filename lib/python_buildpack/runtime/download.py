@@ -53,6 +53,7 @@ class DownloadError(Exception):
     def __init__(
         self, url: str, reason: str, *, missing: bool, retryable: bool, attempts: int = 1
     ) -> None:
+        reason = redact(reason)  # an error's own words may quote the URL
         super().__init__(f"{redact(url)}: {reason}")
         self.url = url
         self.reason = reason
