@@ -2,22 +2,20 @@
 
 A VCS URL whose ref is a branch or tag is resolved to its commit with
 `git ls-remote`; an archive URL with neither a hash nor a commit in it is fetched
-and hashed. Both happen on every build, so the fingerprint sees a moved ref.
+and hashed by the download client (runtime/download.py), with the credentials,
+trust and proxy settings pip would use. Both happen on every build, so the
+fingerprint sees a moved ref.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import urllib.error
 from urllib.parse import urlsplit, urlunsplit
 
 from . import config
 from .context import BuildContext
 from .errors import MovingReferenceUnresolvable
-from .net import open_url
-
-_FULL_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+from .runtime.download import Client, DownloadError
 
 
 def split_vcs_url(url: str) -> tuple[str, str, str]:
@@ -48,14 +46,12 @@ def _git_commit(ctx: BuildContext, url: str) -> str:
 
 
 def _archive_digest(ctx: BuildContext, url: str) -> str:
-    digest = hashlib.sha256()
+    """Fetched as pip would fetch it: with the credentials in the URL or in .netrc, and
+    the build machine's trust and proxy settings (the download client does both)."""
     try:
-        with open_url(url, trust_env=ctx.host_env, timeout=60) as response:
-            for block in iter(lambda: response.read(1 << 20), b""):
-                digest.update(block)
-    except (OSError, urllib.error.URLError) as error:
-        raise MovingReferenceUnresolvable(url, [str(error)]) from error
-    return digest.hexdigest()
+        return Client(ctx.host_env).digest(url)
+    except DownloadError as error:
+        raise MovingReferenceUnresolvable(url, [error.reason]) from None
 
 
 def resolve(ctx: BuildContext, url: str, kind: str) -> str:
@@ -69,7 +65,3 @@ def resolve(ctx: BuildContext, url: str, kind: str) -> str:
     if kind == "archive_url":
         return _archive_digest(ctx, url)
     return ""
-
-
-def is_full_commit(ref: str) -> bool:
-    return bool(_FULL_COMMIT.match(ref))

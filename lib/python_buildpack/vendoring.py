@@ -15,16 +15,14 @@ import os
 import re
 import shutil
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import VendoredDependencyUnavailable
-from .net import open_url
+from .runtime.download import Client, DownloadError
 
 # PEP 691: the JSON form of the simple index, which mirrors serve too.
 SIMPLE_INDEX_URL = "https://pypi.org/simple"
@@ -68,13 +66,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _wheel_url(pin: PinnedWheel, trust_env: Mapping[str, str]) -> str:
+def _wheel_url(pin: PinnedWheel, client: Client) -> str:
     """Find the file with the pinned hash in the index's PEP 691 JSON page."""
     page = f"{SIMPLE_INDEX_URL}/{pin.name}/"
-    with open_url(
-        page, trust_env=trust_env, timeout=30, accept="application/vnd.pypi.simple.v1+json"
-    ) as response:
-        project = json.load(response)
+    accept = "application/vnd.pypi.simple.v1+json"
+    project = json.loads(client.read(page, limit=64 << 20, accept=accept))
     for file in project.get("files", []):
         if file.get("hashes", {}).get("sha256") == pin.sha256:
             return urllib.parse.urljoin(page, str(file["url"]))
@@ -89,19 +85,22 @@ def fetch_wheel(pin: PinnedWheel, dest_dir: Path, trust_env: Mapping[str, str]) 
     ]
     if existing:
         return existing[0]
+
+    def verify(actual: str) -> None:
+        if actual != pin.sha256:
+            reason = "the downloaded file does not match its hash"
+            raise VendoredDependencyUnavailable(str(pin), reason)
+
+    client = Client(trust_env)
     try:
-        url = _wheel_url(pin, trust_env)
+        url = _wheel_url(pin, client)
         filename = urllib.parse.unquote(url.rsplit("/", 1)[-1].split("#", 1)[0])
-        fd, tmp = tempfile.mkstemp(dir=dest_dir, suffix=".part")
-        with os.fdopen(fd, "wb") as out, open_url(url, trust_env=trust_env, timeout=60) as src:
-            shutil.copyfileobj(src, out)
-    except (OSError, urllib.error.URLError, ValueError) as error:
+        target = dest_dir / Path(filename).name  # a '%2F' in it must not leave dest_dir
+        client.download(url, target, verify=verify)
+    except DownloadError as error:
+        raise VendoredDependencyUnavailable(str(pin), str(error)) from None
+    except ValueError as error:  # not the JSON page we asked for
         raise VendoredDependencyUnavailable(str(pin), str(error)) from error
-    if sha256_of(Path(tmp)) != pin.sha256:
-        os.unlink(tmp)
-        raise VendoredDependencyUnavailable(str(pin), "the downloaded file does not match its hash")
-    target = dest_dir / filename
-    os.replace(tmp, target)
     return target
 
 

@@ -4,12 +4,19 @@ the pinned wheel on disk."""
 from __future__ import annotations
 
 import hashlib
+import http.server
+import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from python_buildpack import vendoring
+from python_buildpack.errors import VendoredDependencyUnavailable
 from python_buildpack.vendoring import (
     PinnedWheel,
+    fetch_wheel,
     find_wheel,
     parse_pins,
     read_pins,
@@ -78,3 +85,78 @@ def test_vendor_dir_is_complete_only_with_the_same_pins(tmp_path: Path) -> None:
     (tmp_path / ".pins").write_text(f"packaging==26.3 {SHA}\n")
     assert vendor_is_complete(tmp_path, pins)
     assert not vendor_is_complete(tmp_path, [PinnedWheel("packaging", "26.4", SHA)])
+
+
+# --- fetching a pinned wheel that is not on disk -------------------------------------
+
+
+@pytest.fixture
+def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
+    """A PEP 691 index on 127.0.0.1; if `flaky`, every path answers 503 once."""
+    state: dict[str, object] = {"files": {}, "requests": [], "flaky": False}
+    files: dict[str, bytes] = state["files"]  # type: ignore[assignment]
+    requests: list[str] = state["requests"]  # type: ignore[assignment]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            first = bool(state["flaky"]) and self.path not in requests
+            requests.append(self.path)
+            status, body = (503, b"busy") if first else (200, files.get(self.path, b""))
+            self.send_response(status if self.path in files else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    monkeypatch.setattr(
+        vendoring, "SIMPLE_INDEX_URL", f"http://127.0.0.1:{server.server_address[1]}/simple"
+    )
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def publish(index: dict[str, object], wheel: Path, listed_sha256: str) -> None:
+    files: dict[str, bytes] = index["files"]  # type: ignore[assignment]
+    files[f"/files/{wheel.name}"] = wheel.read_bytes()
+    page = {"files": [{"url": f"../../files/{wheel.name}", "hashes": {"sha256": listed_sha256}}]}
+    files["/simple/packaging/"] = json.dumps(page).encode()
+
+
+def test_pinned_wheel_missing_from_disk_is_fetched_through_a_busy_index(
+    index: dict[str, object], tmp_path: Path
+) -> None:
+    wheel = build_wheel(tmp_path / "built", "packaging", "26.3")
+    pin = pin_for(wheel, "packaging", "26.3")
+    publish(index, wheel, pin.sha256)
+    index["flaky"] = True
+    fetched = fetch_wheel(pin, tmp_path / "cache", {})
+    assert fetched == tmp_path / "cache" / wheel.name
+    assert fetched.read_bytes() == wheel.read_bytes()
+    # Each path answered 503 once: the download client tried again.
+    assert index["requests"] == [
+        "/simple/packaging/",
+        "/simple/packaging/",
+        f"/files/{wheel.name}",
+        f"/files/{wheel.name}",
+    ]
+
+
+def test_fetched_wheel_that_does_not_match_its_pin_is_refused_and_not_kept(
+    index: dict[str, object], tmp_path: Path
+) -> None:
+    wheel = build_wheel(tmp_path / "built", "packaging", "26.3")
+    pin = PinnedWheel("packaging", "26.3", SHA)
+    publish(index, wheel, SHA)  # the index lists the pinned hash, but serves another file
+    with pytest.raises(VendoredDependencyUnavailable) as caught:
+        fetch_wheel(pin, tmp_path / "cache", {})
+    assert "does not match its hash" in caught.value.reason
+    assert list((tmp_path / "cache").iterdir()) == []

@@ -1,8 +1,8 @@
-"""HTTP(S) with the build machine's trust and proxy settings, passed in explicitly.
+"""The build machine's trust and proxy settings, for the download client (download.py).
 
 The buildpack's own process environment is never read implicitly: callers hand
 over the trust/proxy subset (see config.TRUST_AND_PROXY_VARS), so the same
-settings reach pip, the runtime download and the buildpack's own downloads.
+settings reach pip and every download the buildpack makes itself.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import os
 import ssl
 import urllib.request
 from collections.abc import Mapping
-from typing import IO
 from urllib.parse import unquote, urlsplit
 
-from .errors import InvalidTrustSetting
+from ..errors import InvalidTrustSetting
 
 # --- trust and proxy settings ----------------------------------------------------
 
@@ -193,13 +192,3 @@ def build_opener(
         _HTTPHandler(read_timeout),
         _HTTPSHandler(ssl_context(trust_env), read_timeout),
     )
-
-
-def open_url(
-    url: str, *, trust_env: Mapping[str, str], timeout: float, accept: str = "*/*"
-) -> IO[bytes]:
-    """Open an http(s) or file URL; raises urllib.error.URLError/HTTPError, OSError."""
-    headers = {"User-Agent": "python-buildpack", "Accept": accept}
-    request = urllib.request.Request(url, headers=headers)
-    response: IO[bytes] = build_opener(trust_env, timeout).open(request, timeout=timeout)
-    return response
