@@ -26,6 +26,8 @@ TRUST_AND_PROXY_VARS = (
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "NO_PROXY",
+    # pip and the reference checks read credentials from it, as from ~/.netrc.
+    "NETRC",
     "http_proxy",
     "https_proxy",
     "no_proxy",

@@ -10,22 +10,12 @@ fingerprint sees a moved ref.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit, urlunsplit
 
 from . import config
 from .context import BuildContext
 from .errors import MovingReferenceUnresolvable
+from .requirements import split_vcs_url
 from .runtime.download import Client, DownloadError
-
-
-def split_vcs_url(url: str) -> tuple[str, str, str]:
-    """`git+https://host/repo.git@ref#egg=x` -> ("git", "https://host/repo.git", "ref")."""
-    vcs, _, rest = url.partition("+")
-    parts = urlsplit(rest)
-    path, ref = parts.path, ""
-    if "@" in path:
-        path, ref = path.rsplit("@", 1)
-    return vcs.lower(), urlunsplit((parts.scheme, parts.netloc, path, "", "")), ref
 
 
 def _git_commit(ctx: BuildContext, url: str) -> str:
