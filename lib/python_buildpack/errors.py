@@ -1030,6 +1030,7 @@ class CollectstaticFailed(BuildpackError):
 
 # --- cache (cache.py, fingerprint.py) ----------------------------------------
 
+
 @dataclass(eq=False)
 class MovingReferenceUnresolvable(BuildpackError):
     url: str
@@ -1048,3 +1049,34 @@ class MovingReferenceUnresolvable(BuildpackError):
             "full commit hash (or adding #sha256=... to an archive URL) avoids the check."
         )
 
+
+# --- classic ---
+
+
+@dataclass(eq=False)
+class CollectstaticCommandFailed(BuildpackError):
+    """Replaces CollectstaticFailed: names the manage.py that ran, which classic
+    finds up to three directories down."""
+
+    manage_py: str
+    exit_code: int
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "collectstatic"
+
+    def title(self) -> str:
+        return "Unable to generate Django static files."
+
+    def body(self) -> str:
+        tail = "\n".join(self.output_tail[-8:])
+        return (
+            f"'python {visible(self.manage_py)} collectstatic --noinput' exited with status "
+            f"{self.exit_code}.\nIts full output is above; it ended with:\n\n"
+            f"{tail}\n\n"
+            "Common causes: a settings module that cannot be imported, a setting that\n"
+            "needs a config var the build does not have, STATIC_ROOT not set, or\n"
+            "django.contrib.staticfiles missing from INSTALLED_APPS ('Unknown command').\n"
+            "Fix the app, or, if it does not need its static files collected at build\n"
+            "time, disable this step:\n\n"
+            "  heroku config:set DISABLE_COLLECTSTATIC=1\n\n"
+            "https://devcenter.heroku.com/articles/django-assets"
+        )
