@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import time
 
-from . import checks, config, django, hooks, layers, profile_d, python_version, requirements
+from . import (
+    checks,
+    config,
+    django,
+    hooks,
+    layers,
+    nltk_corpora,
+    profile_d,
+    python_version,
+    requirements,
+)
 from .cache import CacheStore
 from .context import BuildContext
 from .errors import BuildpackError
@@ -64,11 +74,13 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
         result = layers.install_environment(ctx, store, resolved, files, graphs, report)
         report.timed("dependencies", started)
 
+        # After the environment is saved: NLTK data is never cached (nltk_corpora.py).
+        nltk_data = nltk_corpora.download_corpora(ctx, result.installed)
         collected = not test and django.run_collectstatic(ctx, result.installed) == "ran"
         hooked = hooks.run_hook(ctx, "post_compile")
-        if collected or hooked:
+        if nltk_data or collected or hooked:
             layers.check_cache_after_hooks(ctx, store, result)
     layers.remove_disabled_cache(ctx, store)
 
-    profile_d.write_profile_d(ctx.build_dir)
-    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir)
+    profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data)
+    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data)

@@ -1112,3 +1112,26 @@ class NotAPythonApp(BuildpackError):
             "case-sensitive), is not listed in '.gitignore' or '.slugignore', and is\n"
             "committed ('git add requirements.txt', then 'git commit')."
         )
+
+
+@dataclass(eq=False)
+class NltkDownloadFailed(BuildpackError):
+    command: str
+    exit_code: int
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "nltk_downloader"
+
+    def title(self) -> str:
+        return "Unable to download NLTK data."
+
+    def body(self) -> str:
+        tail = "\n".join(self.output_tail[-8:])
+        return (
+            f"The app installs nltk and lists NLTK data packages in nltk.txt, but\n"
+            f"'{visible(self.command)}' exited with status {self.exit_code}.\n"
+            "Its full output is above; it ended with:\n\n"
+            f"{tail}\n\n"
+            "Check that every name in nltk.txt is an NLTK data package, one per line\n"
+            "(https://www.nltk.org/nltk_data/), and that the build can reach NLTK's data\n"
+            "server. If the app needs no NLTK data, delete nltk.txt."
+        )
