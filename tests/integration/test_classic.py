@@ -1,5 +1,6 @@
 """What users of Heroku's classic Python buildpack rely on, built as they build:
-bin/detect's message, NLTK corpora, and a buildpack used by its git URL."""
+runtime.txt as classic reads it, bin/detect's message, NLTK corpora, and a
+buildpack used by its git URL."""
 
 from __future__ import annotations
 
@@ -13,6 +14,40 @@ from support.buildpack import ROOT, App, assert_same_as_clean, run_bin
 from support.wheels import build_wheel
 
 from .helpers import assert_user_error, error_block
+
+# --- runtime.txt -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_runtime_txt_with_comments_and_whitespace_builds_and_wins_over_python_version(
+    app: App, runtime_mirror: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The shape of classic's spec/fixtures/runtime_txt_and_python_version_file, with
+    the version of the runtime the tests pack."""
+    _, version = runtime_mirror
+    app.write(
+        {
+            "runtime.txt": (
+                "# Comments are supported\n"
+                "    # Even when indented\n"
+                "\n"
+                "# 2.7.18\n"
+                "  \n"
+                f"  python-{version}  \n"
+                "  "
+            ),
+            ".python-version": "# runtime.txt takes precedence over this.\n3.9\n",
+        }
+    )
+
+    build_dir, result = app.build(tmp_path / "cache")
+
+    assert result.returncode == 0, str(result)
+    lines = result.output.splitlines()
+    assert f"-----> Using Python {version} specified in runtime.txt" in lines
+    assert " !     Warning: The runtime.txt file is deprecated." in lines
+    assert (build_dir / ".heroku" / "python" / "bin" / "python3").exists()
+
 
 # --- bin/detect ----------------------------------------------------------------------
 
