@@ -1100,10 +1100,15 @@ class NotAPythonApp(BuildpackError):
         if len(listing) > 20:
             shown.append(f"  ... and {len(listing) - 20} more")
         contents = "\n".join(shown) if shown else "  (nothing: the directory is empty)"
+        import textwrap  # only this message wraps a list
+
+        looked_for = textwrap.fill(
+            ", ".join(self.looked_for), width=72, initial_indent="  ", subsequent_indent="  "
+        )
         return (
             "The Python buildpack looks for one of these files in the top-level\n"
             "directory of the app's source, and found none:\n\n"
-            f"  {', '.join(self.looked_for)}\n\n"
+            f"{looked_for}\n\n"
             "The top-level directory contains:\n\n"
             f"{contents}\n\n"
             "If this is a Python app, add a 'requirements.txt' file listing its\n"

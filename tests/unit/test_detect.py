@@ -88,8 +88,9 @@ def test_not_detected_message_lists_what_was_looked_for_and_what_is_there(
     error = NotAPythonApp(DETECT_FILES, listing)
     assert error.failure_reason == "not_detected"
     message = error.body()
-    assert "requirements.txt, .python-version, runtime.txt, Pipfile" in message
-    assert "manage.py, app.py, main.py" in message
+    words = " ".join(message.split())
+    assert "requirements.txt, .python-version, runtime.txt, Pipfile" in words
+    assert "manage.py, app.py, main.py" in words
     assert "  README.md\n  backend/\n  package.json\n" in message
     assert "add a 'requirements.txt'" in message
 
