@@ -8,20 +8,11 @@ from __future__ import annotations
 
 import time
 
-from . import (
-    checks,
-    config,
-    django,
-    hooks,
-    layers,
-    nltk_corpora,
-    profile_d,
-    python_version,
-    requirements,
-)
+from . import checks, config, django, hooks, layers, profile_d, python_version, requirements
 from .cache import CacheStore
 from .context import BuildContext
 from .errors import BuildpackError
+from .nltk_corpora import download_corpora
 from .report import BuildReport
 
 REQUIREMENTS_FILE = "requirements.txt"
@@ -75,7 +66,7 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
         report.timed("dependencies", started)
 
         # After the environment is saved: NLTK data is never cached (nltk_corpora.py).
-        nltk_data = nltk_corpora.download_corpora(ctx, result.installed)
+        nltk_data = download_corpora(ctx, result.installed)
         collected = not test and django.run_collectstatic(ctx, result.installed) == "ran"
         hooked = hooks.run_hook(ctx, "post_compile")
         if nltk_data or collected or hooked:
