@@ -6,7 +6,7 @@ VENV := .venv
 PIP := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_NO_INDEX \
 	PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/python -m pip
 
-.PHONY: all vendor venv test test-quick lint demo bench bench-smoke package clean
+.PHONY: all vendor check-vendor venv test test-quick lint demo bench bench-smoke package clean
 
 all: test
 
@@ -20,11 +20,15 @@ venv: $(VENV)/.installed
 vendor:
 	$(PYTHON) tools/vendor.py
 
+# vendor/ is committed: it must be exactly what `make vendor` makes from the pins.
+check-vendor:
+	$(PYTHON) tools/check_vendor.py
+
 lint: venv vendor
 	$(VENV)/bin/ruff check lib tests tools bench
 	$(VENV)/bin/mypy
 
-test: venv vendor lint
+test: venv vendor check-vendor lint
 	$(VENV)/bin/python -m pytest -n 2 $(PYTEST_ARGS)
 
 test-quick: venv vendor

@@ -70,17 +70,16 @@ def _ensure_vendor(ctx: BuildContext) -> None:
 
 
 def cmd_detect(args: Sequence[str], out: Output) -> int:
-    from .app.detect import detect, not_detected_message
+    from .app.detect import DETECT_FILES, detect, list_build_dir
+    from .errors import NotAPythonApp
 
     (build,) = _args("detect", args, ("BUILD_DIR",), 1)
     build_dir = _dir(build, "BUILD_DIR")
     result = detect(build_dir)
-    if result.detected:
-        print("Python")
-        return 0
-    listing = sorted(p.name + ("/" if p.is_dir() else "") for p in build_dir.iterdir())
-    sys.stderr.write(not_detected_message(listing) + "\n")
-    return 1
+    if not result.detected:
+        raise NotAPythonApp(DETECT_FILES, list_build_dir(build_dir))
+    print("Python")
+    return 0
 
 
 def _compile(args: Sequence[str], out: Output, *, test: bool) -> int:

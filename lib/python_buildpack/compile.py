@@ -10,6 +10,7 @@ import time
 
 from . import config, layers, python_version, requirements
 from .app import checks, django, hooks, profile_d
+from .app.nltk_corpora import download_corpora
 from .cache import CacheStore
 from .context import BuildContext
 from .errors import BuildpackError
@@ -65,11 +66,13 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
         result = layers.install_environment(ctx, store, resolved, files, graphs, report)
         report.timed("dependencies", started)
 
+        # After the environment is saved: NLTK data is never cached (nltk_corpora.py).
+        nltk_data = download_corpora(ctx, result.installed)
         collected = not test and django.run_collectstatic(ctx, result.installed) == "ran"
         hooked = hooks.run_hook(ctx, "post_compile")
-        if collected or hooked:
+        if nltk_data or collected or hooked:
             layers.check_cache_after_hooks(ctx, store, result)
     layers.remove_disabled_cache(ctx, store)
 
-    profile_d.write_profile_d(ctx.build_dir)
-    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir)
+    profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data)
+    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data)

@@ -13,6 +13,7 @@ conditions that produce them (errors live in errors.py).
 from __future__ import annotations
 
 import enum
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,21 +31,63 @@ from .errors import (
     visible,
 )
 
-# Newest known patch release of each supported Python major version, as in
-# heroku/buildpacks-python src/python_version.rs (LATEST_PYTHON_3_*) and its CHANGELOG
-# ("The Python 3.14 version alias now resolves to Python 3.14.5", after v6.5.0,
-# 2026-05-07). Older than the first entry is end-of-life; newer than the last is unknown.
-LATEST_PATCH: dict[tuple[int, int], int] = {
-    (3, 10): 20,
-    (3, 11): 15,
-    (3, 12): 13,
-    (3, 13): 13,
-    (3, 14): 5,
-}
-OLDEST_SUPPORTED = min(LATEST_PATCH)
-NEWEST_SUPPORTED = max(LATEST_PATCH)
-# Supported, but past their upstream end-of-life: https://devguide.python.org/versions/
-END_OF_LIFE_SOON: dict[tuple[int, int], str] = {(3, 10): "October 2026"}
+# The supported versions, as data that a release updates (python_versions.json): the
+# newest patch release of each major version, and the end-of-life dates that the
+# deprecation warning names. Older than the first entry is end-of-life; newer than
+# the last is unknown; the last is the default.
+VERSION_TABLE_FILE = Path(__file__).with_name("python_versions.json")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SupportedMajorVersion:
+    major: int
+    minor: int
+    latest_patch: int
+    # Upstream end-of-life ("October 2026") and the day this buildpack drops it
+    # ("6 January 2027"), for a version that is deprecated; None otherwise.
+    end_of_life: str | None = None
+    support_ends: str | None = None
+
+
+def parse_version_table(text: str) -> dict[tuple[int, int], SupportedMajorVersion]:
+    """Read python_versions.json; a malformed table is a bug in a release (ValueError)."""
+    table: dict[tuple[int, int], SupportedMajorVersion] = {}
+    for key, entry in json.loads(text)["versions"].items():
+        major, minor = (int(part) for part in key.split("."))
+        latest = str(entry["latest"])
+        if not latest.startswith(f"{key}.") or not latest[len(key) + 1 :].isdigit():
+            raise ValueError(f"python_versions.json: {key}: latest {latest!r} is not {key}.N")
+        eol, ends = entry.get("end_of_life"), entry.get("support_ends")
+        table[(major, minor)] = SupportedMajorVersion(
+            major,
+            minor,
+            int(latest.rsplit(".", 1)[1]),
+            _month(eol) if eol else None,
+            _day(ends) if ends else None,
+        )
+    if not table:
+        raise ValueError("python_versions.json lists no versions")
+    return dict(sorted(table.items()))
+
+
+def _month(iso: str) -> str:
+    year, month = iso.split("-")
+    return f"{_MONTHS[int(month) - 1]} {int(year)}"
+
+
+def _day(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {int(year)}"
+
+
+SUPPORTED = parse_version_table(VERSION_TABLE_FILE.read_text(encoding="utf-8"))
+LATEST_PATCH: dict[tuple[int, int], int] = {k: v.latest_patch for k, v in SUPPORTED.items()}
+OLDEST_SUPPORTED = min(SUPPORTED)
+NEWEST_SUPPORTED = max(SUPPORTED)
 
 PYTHON_VERSION_FILE = ".python-version"
 RUNTIME_TXT = "runtime.txt"
@@ -142,12 +185,29 @@ def _is_comment(line: str) -> bool:
     return line.lstrip(_SPACE).startswith("#")
 
 
+# What classic trims around a runtime.txt line: `sed 's/^[[:space:]]+//'` under
+# LC_ALL=C.UTF-8, that is glibc's iswspace: ASCII whitespace and the Unicode spaces
+# that are not no-break spaces (U+00A0, U+2007, U+202F stay, and so do zero-width
+# characters, which are then reported).
+_CLASSIC_SPACE = _SPACE + "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"
+_CLASSIC_SPACE += "\u2028\u2029\u205f\u3000"
+
+
+def runtime_txt_lines(text: str) -> list[str]:
+    """The lines of runtime.txt that count: trimmed, without blank and `#` lines."""
+    lines = (line.strip(_CLASSIC_SPACE) for line in text.split("\n"))
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def parse_runtime_txt(text: str) -> RequestedPythonVersion:
-    """Parse the deprecated `runtime.txt`: `python-3.12.7` or `python-3.12`, nothing else."""
-    match = _RUNTIME_TXT_RE.fullmatch(text.strip(_SPACE))
+    """Parse the deprecated `runtime.txt` as classic does (lib/python_version.sh,
+    `read_trimmed_version_lines`): one `python-3.12.7` or `python-3.12` line, with
+    whitespace around it, blank lines and `#` comment lines (also indented) allowed."""
+    lines = runtime_txt_lines(text)
+    match = _RUNTIME_TXT_RE.fullmatch(lines[0]) if len(lines) == 1 else None
     if match is None:
-        example = _suggestion(text)
-        raise RuntimeTxtInvalid(text, example)
+        shown = "\n".join(lines) if lines else text
+        raise RuntimeTxtInvalid(shown, _suggestion(shown))
     return _requested(match, VersionOrigin.RUNTIME_TXT, RUNTIME_TXT)
 
 
@@ -282,12 +342,16 @@ def version_warnings(requested: RequestedPythonVersion) -> list[tuple[str, str]]
         warnings.append(
             (
                 "The runtime.txt file is deprecated.",
-                "Heroku has deprecated runtime.txt for choosing the Python version, and\n"
-                "newer buildpacks no longer read it. Switch to a .python-version file that\n"
-                "contains only the major version, so the app gets security patch updates:\n\n"
+                "Heroku has replaced runtime.txt with the more widely supported\n"
+                ".python-version file (https://devcenter.heroku.com/changelog-items/3141),\n"
+                "and newer buildpacks no longer read it. Switch to a .python-version file\n"
+                "that contains only the major version, so the app gets security patch\n"
+                "updates:\n\n"
                 f'  echo "{major_minor}" > .python-version\n'
                 "  git rm runtime.txt\n\n"
-                "While runtime.txt exists, it takes precedence over .python-version.",
+                "While runtime.txt exists, it takes precedence over .python-version.\n"
+                "Support for runtime.txt will be removed, and this warning will then\n"
+                "become an error.",
             )
         )
     if requested.origin is VersionOrigin.DEFAULT:
@@ -300,31 +364,40 @@ def version_warnings(requested: RequestedPythonVersion) -> list[tuple[str, str]]
                 f'  echo "{major_minor}" > .python-version',
             )
         )
-    latest = LATEST_PATCH.get((requested.major, requested.minor))
+    supported = SUPPORTED.get((requested.major, requested.minor))
     if (
-        requested.origin is VersionOrigin.PYTHON_VERSION_FILE
+        requested.origin_file is not None
         and requested.patch is not None
-        and latest is not None
-        and requested.patch < latest
+        and supported is not None
+        and requested.patch < supported.latest_patch
     ):
+        latest = f"{major_minor}.{supported.latest_patch}"
         warnings.append(
             (
                 f"A newer patch release of Python {major_minor} is available.",
-                f".python-version pins Python {requested}, but {major_minor}.{latest} is out\n"
+                f"{requested.origin_file} pins Python {requested}, but {latest} is out\n"
                 "with bug and security fixes. Request only the major version, so every\n"
                 "build uses the newest patch release:\n\n"
                 f'  echo "{major_minor}" > .python-version',
             )
         )
-    eol = END_OF_LIFE_SOON.get((requested.major, requested.minor))
-    if eol is not None:
+    if supported is not None and supported.end_of_life is not None:
+        newest = f"{NEWEST_SUPPORTED[0]}.{NEWEST_SUPPORTED[1]}"
+        eol = supported.end_of_life
+        ends = (
+            f"This buildpack will stop supporting it on {supported.support_ends}."
+            if supported.support_ends
+            else "This buildpack will stop supporting it."
+        )
         warnings.append(
             (
-                f"Python {major_minor} has reached its upstream end-of-life.",
-                f"Python {major_minor} stopped receiving security updates in {eol}\n"
-                "(https://devguide.python.org/versions/), and this buildpack will stop\n"
-                f"supporting it. Upgrade to Python {DEFAULT_MAJOR_MINOR}:\n\n"
-                f'  echo "{DEFAULT_MAJOR_MINOR}" > .python-version',
+                f"Support for Python {major_minor} is deprecated.",
+                f"The upstream end-of-life of Python {major_minor} is {eol}: it gets no\n"
+                "security updates after that:\n"
+                "https://devguide.python.org/versions/#supported-versions\n\n"
+                f"{ends}\n"
+                f"Upgrade to a newer Python as soon as possible, for example Python {newest}:\n\n"
+                f'  echo "{newest}" > .python-version',
             )
         )
     return warnings

@@ -10,7 +10,7 @@ import pytest
 from support.buildpack import App
 from support.wheels import build_wheel
 
-from .helpers import assert_user_error, error_block
+from .helpers import assert_user_error, error_block, error_title
 
 # No shebang: runs with bash ([[ ]] and BASH_VERSION are bash's, not sh's).
 PRE_COMPILE = """\
@@ -80,17 +80,19 @@ def test_failing_post_compile_hook_stops_the_build(app: App) -> None:
 
 # --- Django collectstatic -------------------------------------------------------------
 
-# Stands in for a Django project's manage.py: it implements the two commands the
-# buildpack runs itself, so the test needs no real Django, only a wheel named django.
+# Stands in for a Django project's manage.py: it implements the command the buildpack
+# runs, so the test needs no real Django, only a wheel named django. Like Django's, it
+# fails when the settings cannot be imported or staticfiles is not an installed app.
 MANAGE_PY = """\
 import os
 import pathlib
 import sys
 
 args = sys.argv[1:]
-if args == ["help", "collectstatic"]:
-    print("Collect static files in a single location.")
-elif args == ["collectstatic", "--noinput"]:
+if os.environ.get("BROKEN_SETTINGS"):
+    import nonexistent_settings_module  # noqa: F401
+if args[:2] == ["collectstatic", "--noinput"] and not os.environ.get("NO_STATICFILES"):
+    assert args[2:] == ["--traceback"], args
     import django
     if os.environ.get("FAIL_COLLECTSTATIC"):
         sys.exit("django.core.exceptions.ImproperlyConfigured: STATIC_ROOT is not set")
@@ -100,7 +102,9 @@ elif args == ["collectstatic", "--noinput"]:
     (out / "run-by.txt").write_text(sys.executable + "\\n" + django.__version__ + "\\n")
     print("1 static file copied to 'staticfiles'.")
 else:
-    sys.exit(f"Unknown command: {args}")
+    print(f"Unknown command: {args[0]!r}")
+    print("Type 'manage.py help' for usage.")
+    sys.exit(1)
 """
 
 
@@ -134,7 +138,7 @@ def test_disable_collectstatic_skips_it(django_app: App) -> None:
 
     assert result.returncode == 0, str(result)
     assert (
-        "-----> Skipping Django collectstatic since DISABLE_COLLECTSTATIC is set"
+        "-----> Skipping Django collectstatic since the config var DISABLE_COLLECTSTATIC is set."
         in result.output.splitlines()
     )
     assert "manage.py collectstatic" not in result.output
@@ -153,3 +157,39 @@ def test_failing_collectstatic_stops_the_build(django_app: App) -> None:
     assert "ImproperlyConfigured: STATIC_ROOT is not set" in message
     assert "DISABLE_COLLECTSTATIC=1" in message
     assert not (build_dir / "staticfiles").exists()
+
+
+@pytest.mark.slow
+def test_collectstatic_with_settings_that_cannot_be_imported_fails_the_build(
+    django_app: App,
+) -> None:
+    django_app.config["BROKEN_SETTINGS"] = "1"
+
+    _, result = django_app.build(django_app.workdir / "cache")
+
+    # The app's own traceback is in the log (as classic shows it), the buildpack's not.
+    assert result.returncode == 1, str(result)
+    assert error_title(result) == "Unable to generate Django static files."
+    assert "Internal error" not in result.output
+    lines = result.output.splitlines()
+    step = lines.index("-----> $ python manage.py collectstatic --noinput")
+    assert lines[step + 1] == "       Traceback (most recent call last):"
+    message = error_block(result)
+    assert "'python manage.py collectstatic --noinput' exited with status 1" in message
+    assert "No module named 'nonexistent_settings_module'" in message
+    assert "heroku config:set DISABLE_COLLECTSTATIC=1" in message
+    assert "Skipping" not in result.output
+
+
+@pytest.mark.slow
+def test_collectstatic_without_the_staticfiles_app_fails_the_build(django_app: App) -> None:
+    django_app.config["NO_STATICFILES"] = "1"
+
+    _, result = django_app.build(django_app.workdir / "cache")
+
+    assert_user_error(result, "Unable to generate Django static files.")
+    assert "       Unknown command: 'collectstatic'" in result.output.splitlines()
+    message = error_block(result)
+    assert "Type 'manage.py help' for usage." in message
+    assert "DISABLE_COLLECTSTATIC=1" in message
+    assert "not an available command" not in result.output

@@ -10,8 +10,8 @@ from python_buildpack.app.detect import (
     detect,
     list_build_dir,
     misspelled_requirements_files,
-    not_detected_message,
 )
+from python_buildpack.errors import NotAPythonApp
 
 
 @pytest.mark.parametrize("name", DETECT_FILES)
@@ -85,16 +85,19 @@ def test_not_detected_message_lists_what_was_looked_for_and_what_is_there(
     (tmp_path / "README.md").write_text("")
     listing = list_build_dir(tmp_path)
     assert listing == ["README.md", "backend/", "package.json"]
-    message = not_detected_message(listing)
-    assert "requirements.txt, .python-version, runtime.txt, Pipfile" in message
-    assert "manage.py, app.py, main.py" in message
+    error = NotAPythonApp(DETECT_FILES, listing)
+    assert error.failure_reason == "not_detected"
+    message = error.body()
+    words = " ".join(message.split())
+    assert "requirements.txt, .python-version, runtime.txt, Pipfile" in words
+    assert "manage.py, app.py, main.py" in words
     assert "  README.md\n  backend/\n  package.json\n" in message
     assert "add a 'requirements.txt'" in message
 
 
 def test_not_detected_message_shows_only_the_first_twenty_entries() -> None:
     listing = [f"file{n:02}.js" for n in range(25)][::-1]
-    message = not_detected_message(listing)
+    message = NotAPythonApp(DETECT_FILES, listing).body()
     assert "  file00.js\n" in message
     assert "  file19.js\n" in message
     assert "file20.js" not in message
@@ -102,9 +105,9 @@ def test_not_detected_message_shows_only_the_first_twenty_entries() -> None:
 
 
 def test_not_detected_message_for_an_empty_app_says_so() -> None:
-    assert "(nothing: the directory is empty)" in not_detected_message([])
+    assert "(nothing: the directory is empty)" in NotAPythonApp(DETECT_FILES, []).body()
 
 
 def test_not_detected_message_shows_control_characters_in_names() -> None:
-    message = not_detected_message(["requirements.txt\r", "app\tpy"])
+    message = NotAPythonApp(DETECT_FILES, ["requirements.txt\r", "app\tpy"]).body()
     assert "  app\\tpy\n  requirements.txt\\r\n" in message

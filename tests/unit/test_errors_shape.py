@@ -27,7 +27,7 @@ TAIL = tuple(f"line {n}" for n in range(1, 13))
         PipInstallFailed("pip install -r requirements.txt", TAIL),
         PipBootstrapFailed("25.0", TAIL),
         PipResolutionFailed("pip install -r requirements.txt --dry-run", TAIL),
-        CollectstaticFailed(2, TAIL),
+        CollectstaticFailed("manage.py", 2, TAIL),
     ],
     ids=lambda error: type(error).__name__,
 )

@@ -18,11 +18,14 @@ from python_buildpack.errors import (
 from python_buildpack.python_version import (
     DEFAULT_PYTHON_VERSION,
     LATEST_PATCH,
+    SUPPORTED,
+    VERSION_TABLE_FILE,
     RequestedPythonVersion,
     ResolvedPythonVersion,
     VersionOrigin,
     parse_python_version_file,
     parse_runtime_txt,
+    parse_version_table,
     read_requested_python_version,
     resolve_python_version,
     version_warnings,
@@ -134,6 +137,30 @@ def test_python_version_file_without_a_version_is_refused(text: str) -> None:
 # --- runtime.txt -----------------------------------------------------------------
 
 
+# The valid file of classic's spec/fixtures/runtime_txt_and_python_version_file.
+CLASSIC_RUNTIME_TXT = (
+    "# Comments are supported\n"
+    "    # Even when indented\n"
+    "\n"
+    "# This version should be ignored, since it's commented out\n"
+    "# 2.7.18\n"
+    "  \n"
+    "  python-3.13  \n"
+    "  "
+)
+# Its invalid twin (spec/fixtures/runtime_txt_invalid_version): a zero-width space,
+# an escape character and NULs around the version.
+CLASSIC_INVALID_RUNTIME_TXT = (
+    "# Comments are supported\n"
+    "    # Even when indented\n"
+    "\n"
+    "# 2.7.18\n"
+    "   \n"
+    "  \u200bpython-3.12.0\x1b  \n"
+    "\x00\x00\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -141,6 +168,10 @@ def test_python_version_file_without_a_version_is_refused(text: str) -> None:
         ("python-3.12", (3, 12, None)),
         ("  python-3.11.4\n\n", (3, 11, 4)),
         ("python-3.13.0\r\n", (3, 13, 0)),
+        (CLASSIC_RUNTIME_TXT, (3, 13, None)),
+        ("python-3.12.7\n# pinned", (3, 12, 7)),
+        ("\t# why\r\n\r\npython-3.14.7\t\r\n", (3, 14, 7)),
+        ("\u3000python-3.12\u2003\n", (3, 12, None)),
     ],
 )
 def test_runtime_txt_is_read(text: str, expected: tuple[int, int, int | None]) -> None:
@@ -156,7 +187,11 @@ def test_runtime_txt_is_read(text: str, expected: tuple[int, int, int | None]) -
         ("3.12.7", "'3.12.7'"),
         ("python 3.12.7", "'python 3.12.7'"),
         ("Python-3.12.7", "'Python-3.12.7'"),
-        ("python-3.12.7\n# pinned", "'python-3.12.7'\n  '# pinned'"),
+        ("python-3.12.7\n# pinned\npython-3.13", "'python-3.12.7'\n  'python-3.13'"),
+        ("python-3.12.7 # pinned", "'python-3.12.7 # pinned'"),
+        ("", "''"),
+        ("# python-3.12\n", "'# python-3.12'"),
+        ("\u00a0python-3.12", "'\\xa0python-3.12'"),
         ("python-3.12.x", "'python-3.12.x'"),
         ("python-3.12.7\x00", "'python-3.12.7\\x00'"),
         ("python-\t3.12", "'python-\\t3.12'"),
@@ -174,6 +209,15 @@ def test_runtime_txt_with_invalid_content_is_refused(text: str, shown: str) -> N
     assert "> .python-version" in body
 
 
+def test_runtime_txt_with_invisible_characters_is_refused_as_classic_does() -> None:
+    with pytest.raises(RuntimeTxtInvalid) as caught:
+        parse_runtime_txt(CLASSIC_INVALID_RUNTIME_TXT)
+    body = caught.value.body()
+    assert "'\\u200bpython-3.12.0\\x1b'" in body
+    assert "Even when indented" not in body
+    assert 'echo "3.12" > .python-version' in body
+
+
 def test_runtime_txt_with_invalid_version_suggests_the_same_major() -> None:
     with pytest.raises(RuntimeTxtInvalid) as caught:
         parse_runtime_txt("python 3.11.4")
@@ -188,6 +232,18 @@ def test_runtime_txt_wins_over_python_version_file(tmp_path: Path) -> None:
     (tmp_path / ".python-version").write_text("3.13\n")
     requested = read_requested_python_version(tmp_path)
     assert requested == RequestedPythonVersion(3, 11, 9, VersionOrigin.RUNTIME_TXT, "runtime.txt")
+
+
+def test_commented_runtime_txt_wins_over_an_end_of_life_python_version_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "runtime.txt").write_text(CLASSIC_RUNTIME_TXT)
+    (tmp_path / ".python-version").write_text("# runtime.txt takes precedence over this.\n3.9\n")
+    requested = read_requested_python_version(tmp_path)
+    assert requested == RequestedPythonVersion(
+        3, 13, None, VersionOrigin.RUNTIME_TXT, "runtime.txt"
+    )
+    assert str(resolve_python_version(requested)) == "3.13.15"
 
 
 def test_python_version_file_is_read_from_the_app(tmp_path: Path) -> None:
@@ -298,19 +354,48 @@ def test_major_version_resolves_to_the_newest_patch(major: int, minor: int) -> N
     assert resolved == ResolvedPythonVersion(major, minor, LATEST_PATCH[(major, minor)])
 
 
-def test_version_table_is_the_newest_known() -> None:
+def test_version_table_is_classic_v351() -> None:
     assert {f"{a}.{b}.{p}" for (a, b), p in LATEST_PATCH.items()} == {
-        "3.10.20",
-        "3.11.15",
-        "3.12.13",
-        "3.13.13",
-        "3.14.5",
+        "3.10.21",
+        "3.11.16",
+        "3.12.14",
+        "3.13.15",
+        "3.14.7",
     }
+
+
+def test_major_version_alone_resolves_to_its_newest_patch() -> None:
+    assert str(resolve_python_version(file_request(3, 13))) == "3.13.15"
+    assert str(resolve_python_version(parse_runtime_txt("python-3.13"))) == "3.13.15"
+
+
+def test_pinned_newest_patch_resolves_without_a_warning() -> None:
+    requested = parse_python_version_file("3.14.7\n")
+    assert resolve_python_version(requested) == ResolvedPythonVersion(3, 14, 7)
+    assert version_warnings(requested) == []
+
+
+def test_version_table_is_read_from_its_data_file() -> None:
+    table = parse_version_table(VERSION_TABLE_FILE.read_text(encoding="utf-8"))
+    assert table == SUPPORTED
+    assert {k: v.latest_patch for k, v in table.items()} == LATEST_PATCH
+    assert table[(3, 10)].end_of_life == "October 2026"
+    assert table[(3, 10)].support_ends == "6 January 2027"
+    assert [k for k, v in table.items() if v.end_of_life] == [(3, 10)]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ['"3.13": {"latest": "3.12.1"}', '"3.13": {"latest": "3.13"}', '"3.13": {}'],
+)
+def test_malformed_version_table_is_refused(entry: str) -> None:
+    with pytest.raises((ValueError, KeyError)):
+        parse_version_table(f'{{"versions": {{{entry}}}}}')
 
 
 def test_default_version_is_the_newest_supported_major() -> None:
     resolved = resolve_python_version(DEFAULT_PYTHON_VERSION)
-    assert str(resolved) == "3.14.5"
+    assert str(resolved) == "3.14.7"
     assert resolved.major_minor == "3.14"
 
 
@@ -358,9 +443,20 @@ def titles(warnings: list[tuple[str, str]]) -> list[str]:
 
 
 def test_runtime_txt_is_reported_as_deprecated_with_the_replacement() -> None:
-    warnings = version_warnings(parse_runtime_txt("python-3.12.7"))
+    warnings = version_warnings(parse_runtime_txt("python-3.12.14"))
     assert titles(warnings) == ["The runtime.txt file is deprecated."]
     assert 'echo "3.12" > .python-version' in warnings[0][1]
+    assert "https://devcenter.heroku.com/changelog-items/3141" in warnings[0][1]
+    assert "this warning will then\nbecome an error" in warnings[0][1]
+
+
+def test_old_exact_patch_in_runtime_txt_is_reported_with_the_newer_release() -> None:
+    warnings = version_warnings(parse_runtime_txt("python-3.13.2"))
+    assert titles(warnings) == [
+        "The runtime.txt file is deprecated.",
+        "A newer patch release of Python 3.13 is available.",
+    ]
+    assert "runtime.txt pins Python 3.13.2, but 3.13.15 is out" in warnings[1][1]
 
 
 def test_default_version_recommends_a_python_version_file() -> None:
@@ -373,16 +469,19 @@ def test_old_exact_patch_in_python_version_file_recommends_the_major_form() -> N
     warnings = version_warnings(file_request(3, 12, 7))
     assert titles(warnings) == ["A newer patch release of Python 3.12 is available."]
     assert "3.12.7" in warnings[0][1]
-    assert "3.12.13" in warnings[0][1]
+    assert "3.12.14" in warnings[0][1]
     assert 'echo "3.12" > .python-version' in warnings[0][1]
 
 
-@pytest.mark.parametrize("patch", [None, 13, 14])
+@pytest.mark.parametrize("patch", [None, 14, 15])
 def test_current_python_version_file_gives_no_warning(patch: int | None) -> None:
     assert version_warnings(file_request(3, 12, patch)) == []
 
 
-def test_python_3_10_is_reported_past_end_of_life() -> None:
+def test_python_3_10_is_reported_as_deprecated_with_the_dates_from_the_table() -> None:
     warnings = version_warnings(file_request(3, 10))
-    assert titles(warnings) == ["Python 3.10 has reached its upstream end-of-life."]
-    assert 'echo "3.14" > .python-version' in warnings[0][1]
+    assert titles(warnings) == ["Support for Python 3.10 is deprecated."]
+    body = warnings[0][1]
+    assert "end-of-life of Python 3.10 is October 2026" in body
+    assert "stop supporting it on 6 January 2027" in body
+    assert 'echo "3.14" > .python-version' in body

@@ -1,12 +1,11 @@
-"""Is this a Python app? `bin/detect` says `Python` when it is (cli.py prints)."""
+"""Is this a Python app? `bin/detect` says `Python` when it is (cli.py prints);
+otherwise it fails with `NotAPythonApp` (errors.py), which lists DETECT_FILES."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from ..errors import visible
 
 # Top-level files that make an app a Python app. Detection is generous: an app with
 # only a `pyproject.toml` or a `manage.py` is detected, and checks.py then explains
@@ -80,23 +79,3 @@ def detect(build_dir: Path) -> DetectResult:
     found = [name for name in DETECT_FILES if name in files]
     found += misspelled_requirements_files(files)
     return DetectResult(detected=bool(found), found=tuple(found))
-
-
-def not_detected_message(build_dir_listing: list[str]) -> str:
-    """What detection looked for and what the app root holds (entries as `name` or `dir/`)."""
-    listing = sorted(build_dir_listing)
-    shown = [f"  {visible(entry)}" for entry in listing[:20]]
-    if len(listing) > 20:
-        shown.append(f"  ... and {len(listing) - 20} more")
-    contents = "\n".join(shown) if shown else "  (nothing: the directory is empty)"
-    return (
-        "This app was not detected as a Python app.\n\n"
-        "The Python buildpack looks for one of these files in the top-level directory\n"
-        "of the app's source:\n\n"
-        f"  {', '.join(DETECT_FILES)}\n\n"
-        "The top-level directory contains:\n\n"
-        f"{contents}\n\n"
-        "If this is a Python app, add a 'requirements.txt' file listing its dependencies\n"
-        "(an empty one if it has none) to the top-level directory, not a subdirectory,\n"
-        "and check that it is not listed in '.gitignore' or '.slugignore'."
-    )

@@ -1,53 +1,92 @@
-"""Django's collectstatic, run the way Heroku users expect.
+"""Django's collectstatic, run as Heroku's classic Python buildpack runs it
+(bin/steps/collectstatic there).
 
-Runs when the app has a manage.py and Django is installed, unless the config var
-DISABLE_COLLECTSTATIC is set (to anything but 0). Skipped with a note when the
-app does not use django.contrib.staticfiles.
+Runs `python manage.py collectstatic --noinput` when Django is installed and the app
+has a manage.py (the shallowest one, at most three levels down). Skipped only when
+the config var DISABLE_COLLECTSTATIC is set (to anything but 0) or the deprecated
+file `.heroku/collectstatic_disabled` exists. Any failure fails the build, including
+a settings module that cannot be imported and an app without
+django.contrib.staticfiles ("Unknown command: 'collectstatic'"): such an app would
+otherwise break at run time instead.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 from .. import config
 from ..context import BuildContext
 from ..errors import CollectstaticFailed
 from ..pip import python_executable
 
+DISABLED_FILE = ".heroku/collectstatic_disabled"
+# manage.py is looked for this deep: classic's `find . -maxdepth 3 -name manage.py`.
+MANAGE_PY_MAX_DEPTH = 3
+
 
 def collectstatic_disabled(config_vars: Mapping[str, str]) -> bool:
     return config_vars.get("DISABLE_COLLECTSTATIC", "") not in ("", "0")
 
 
+def find_manage_py(build_dir: Path) -> str | None:
+    """The shallowest regular file named manage.py (ties: the first path in order),
+    relative to build_dir; symlinks are not followed, as with `find`."""
+    found: list[tuple[int, str]] = []
+    pending = [(1, build_dir, "")]
+    while pending:
+        depth, directory, rel = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if depth < MANAGE_PY_MAX_DEPTH:
+                    pending.append((depth + 1, Path(entry.path), name + "/"))
+            elif entry.name == "manage.py" and entry.is_file(follow_symlinks=False):
+                found.append((depth, name))
+    return min(found)[1] if found else None
+
+
 def run_collectstatic(ctx: BuildContext, installed: Mapping[str, str]) -> str:
-    """Returns what happened: 'skipped-no-django', 'disabled', 'not-installed-app', 'ran'."""
-    if not (ctx.build_dir / "manage.py").is_file() or "django" not in installed:
-        return "skipped-no-django"
+    """Returns what happened: 'disabled-file', 'disabled-env-var', 'skipped-no-django',
+    'skipped-no-manage-py' or 'ran'; a failed command raises."""
+    out = ctx.output
+    # Checked before Django is, as classic does: the warning reaches every app
+    # that still has the file.
+    if (ctx.build_dir / DISABLED_FILE).is_file():
+        out.step(f"Skipping Django collectstatic since the file '{DISABLED_FILE}' exists.")
+        out.warning(
+            "The .heroku/collectstatic_disabled file is deprecated.",
+            "Remove the file and set the config var DISABLE_COLLECTSTATIC=1 instead:\n\n"
+            f"  git rm {DISABLED_FILE}\n"
+            "  heroku config:set DISABLE_COLLECTSTATIC=1",
+        )
+        return "disabled-file"
     if collectstatic_disabled(ctx.config_vars):
-        ctx.output.step("Skipping Django collectstatic since DISABLE_COLLECTSTATIC is set")
-        return "disabled"
-    python = str(python_executable(ctx))
+        out.step("Skipping Django collectstatic since the config var DISABLE_COLLECTSTATIC is set.")
+        return "disabled-env-var"
+    if "django" not in installed:
+        return "skipped-no-django"
+    manage_py = find_manage_py(ctx.build_dir)
+    if manage_py is None:
+        out.step("Skipping Django collectstatic since no manage.py file found.")
+        return "skipped-no-manage-py"
+
     env = config.command_env(
         ctx.host_env,
         ctx.config_vars,
         path_prefix=(ctx.runtime_python_dir / "bin",),
-        extra={"PYTHONUNBUFFERED": "1"},
+        # The app root is importable even when manage.py is in a subdirectory.
+        extra={"PYTHONUNBUFFERED": "1", "PYTHONPATH": "."},
     )
-    probe = ctx.runner.capture(
-        [python, "manage.py", "help", "collectstatic"], env=env, cwd=ctx.build_dir
-    )
-    if probe.returncode != 0:
-        ctx.output.step(
-            "Skipping Django collectstatic ('collectstatic' is not an available command)"
-        )
-        return "not-installed-app"
-    ctx.output.step("$ python manage.py collectstatic --noinput")
-    result = ctx.runner.stream(
-        [python, "manage.py", "collectstatic", "--noinput"],
-        env=env,
-        cwd=ctx.build_dir,
-        output=ctx.output,
-    )
+    out.step(f"$ python {manage_py} collectstatic --noinput")
+    # --traceback: a failure shows where it happened, not only the exception's message.
+    argv = [str(python_executable(ctx)), manage_py, "collectstatic", "--noinput", "--traceback"]
+    result = ctx.runner.stream(argv, env=env, cwd=ctx.build_dir, output=out)
     if result.returncode != 0:
-        raise CollectstaticFailed(result.returncode, result.tail)
+        raise CollectstaticFailed(manage_py, result.returncode, result.tail)
     return "ran"

@@ -43,7 +43,11 @@ export GUNICORN_CMD_ARGS="${GUNICORN_CMD_ARGS:---access-logfile -}"
 """
 
 
-def export_script(python_dir: Path) -> str:
+# Where NLTK finds the corpora that nltk.txt listed (nltk_corpora.py), as classic sets it.
+NLTK_DATA = 'export NLTK_DATA="$HOME/.heroku/python/nltk_data"\n'
+
+
+def export_script(python_dir: Path, *, nltk_data: bool = False) -> str:
     """For later buildpacks: the Python in BUILD_DIR, where they find it."""
     return (
         f'export PATH="{python_dir}/bin:$PATH"\n'
@@ -51,17 +55,17 @@ def export_script(python_dir: Path) -> str:
         f'export LIBRARY_PATH="{python_dir}/lib${{LIBRARY_PATH:+:$LIBRARY_PATH}}"\n'
         f'export LD_LIBRARY_PATH="{python_dir}/lib${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"\n'
         "export PYTHONNOUSERSITE=1\n"
-    )
+    ) + (f'export NLTK_DATA="{python_dir}/nltk_data"\n' if nltk_data else "")
 
 
-def write_profile_d(build_dir: Path) -> Path:
+def write_profile_d(build_dir: Path, *, nltk_data: bool = False) -> Path:
     target = build_dir / ".profile.d" / "python.sh"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(PROFILE_D, encoding="utf-8")
+    target.write_text(PROFILE_D + (NLTK_DATA if nltk_data else ""), encoding="utf-8")
     return target
 
 
-def write_export(buildpack_dir: Path, python_dir: Path) -> Path:
+def write_export(buildpack_dir: Path, python_dir: Path, *, nltk_data: bool = False) -> Path:
     target = buildpack_dir / "export"
-    target.write_text(export_script(python_dir), encoding="utf-8")
+    target.write_text(export_script(python_dir, nltk_data=nltk_data), encoding="utf-8")
     return target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -185,4 +186,39 @@ class NoPackageManagerFile(BuildpackError):
             "(not a subdirectory), spelled exactly 'requirements.txt', and not listed in\n"
             "'.gitignore' or '.slugignore'.\n\n"
             "If the app has no dependencies, create an empty one: touch requirements.txt"
+        )
+
+
+@dataclass(eq=False)
+class NotAPythonApp(BuildpackError):
+    """bin/detect found none of the files it looks for."""
+
+    looked_for: Sequence[str]
+    # The app root's entries, directories with a trailing '/'.
+    listing: Sequence[str]
+    failure_reason = "not_detected"
+
+    def title(self) -> str:
+        return "This app was not detected as a Python app."
+
+    def body(self) -> str:
+        listing = sorted(self.listing)
+        shown = [f"  {visible(entry)}" for entry in listing[:20]]
+        if len(listing) > 20:
+            shown.append(f"  ... and {len(listing) - 20} more")
+        contents = "\n".join(shown) if shown else "  (nothing: the directory is empty)"
+        looked_for = textwrap.fill(
+            ", ".join(self.looked_for), width=72, initial_indent="  ", subsequent_indent="  "
+        )
+        return (
+            "The Python buildpack looks for one of these files in the top-level\n"
+            "directory of the app's source, and found none:\n\n"
+            f"{looked_for}\n\n"
+            "The top-level directory contains:\n\n"
+            f"{contents}\n\n"
+            "If this is a Python app, add a 'requirements.txt' file listing its\n"
+            "dependencies (an empty one if it has none) to the top-level directory, not\n"
+            "a subdirectory. Check that the file has the right spelling (names are\n"
+            "case-sensitive), is not listed in '.gitignore' or '.slugignore', and is\n"
+            "committed ('git add requirements.txt', then 'git commit')."
         )
