@@ -14,6 +14,7 @@ What a test can change while it runs:
   without validators but with PyPI's serial header), "all", or "none";
 - `max_age`: `Cache-Control: max-age=N` on pages (None: no Cache-Control header);
 - `delay`: seconds slept before answering each request (a slow, distant index);
+- `json_pages`: False serves HTML even to a client that asks for JSON;
 - `fail_with`: an HTTP status answered to every request (None: serve normally);
 - `refuse_connections()` / `accept_connections()`: the port refuses, then listens again.
 
@@ -85,6 +86,7 @@ class IndexServer:
     max_age: int | None = None
     delay: float = 0.0
     fail_with: int | None = None
+    json_pages: bool = True  # False: HTML only, as an index without PEP 691
     requests: Counter[str] = field(default_factory=Counter)
     # (path, request headers) of every request, in order: what did the client send?
     received: list[tuple[str, dict[str, str]]] = field(default_factory=list)
@@ -250,7 +252,7 @@ class IndexServer:
                 return
             self._send(request, 200, file.read_bytes(), "application/octet-stream", {})
             return
-        as_json = JSON_TYPE in request.headers.get("Accept", "")
+        as_json = self.json_pages and JSON_TYPE in request.headers.get("Accept", "")
         content_type = JSON_TYPE if as_json else HTML_TYPE
         if path in ("/simple", "/simple/"):
             self._send(request, 200, self.root_page(as_json), content_type, {})

@@ -1,0 +1,253 @@
+"""Ask the index again, all at once, whether the pages a resolution read changed.
+
+One conditional GET per page (If-None-Match / If-Modified-Since when recorded,
+`Cache-Control: max-age=0` as pip's `--refresh-package` sends it, so no cache on the
+way answers for the index), in a bounded thread pool, with the build's trust and
+proxy settings (net.build_opener). A 304 or a 200 listing the same files (same
+digest) is unchanged; any error is a failure and never counts as unchanged.
+
+Merge note: net.py becomes runtime/download.py (the one HTTP client); only
+`build_opener` is used here.
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from . import net
+from .index_pages import (
+    ABSENT,
+    ACCEPT,
+    PageRecord,
+    PageSet,
+    PipPages,
+    Source,
+    files_digest,
+    page_files,
+    page_url,
+    without_userinfo,
+)
+from .text import redact
+
+Status = Literal["unchanged", "changed", "uncheckable", "failed"]
+WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One page as this build saw it: a record to keep, or why it could not be read."""
+
+    record: PageRecord | None
+    files: frozenset[tuple[str, str | None]] = frozenset()  # (file URL, yanked)
+    error: str | None = None
+    not_modified: bool = False
+    url: str = ""  # after redirects: pip's log names the page by this URL
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    pages: int
+    indexes: int
+    seconds: float
+    changed: tuple[str, ...] = ()  # projects, or a find-links/index display
+    uncheckable: tuple[str, ...] = ()
+    failures: tuple[tuple[str, str], ...] = ()  # (redacted URL, status or error)
+    # What the check saw, before any pip run: the records to keep if pip runs now.
+    observed: Mapping[tuple[str, str], PageRecord] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """`Checked 69 project pages on 1 index: unchanged (0.4 s)`."""
+        where = f"{self.pages} project page{'s' * (self.pages != 1)} on {self.indexes} "
+        where += "index" if self.indexes == 1 else "indexes"
+        took = f"({self.seconds:.1f} s)"
+        if self.status == "unchanged":
+            return f"Checked {where}: unchanged {took}"
+        if self.status == "changed":
+            names = ", ".join(self.changed[:5]) + (", ..." if len(self.changed) > 5 else "")
+            plural = "pages" if len(self.changed) > 1 else "page"
+            return f"Checked {where}: the {plural} of {names} changed {took}"
+        if self.status == "failed":
+            url, error = self.failures[0]
+            more = f" (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else ""
+            return f"Could not check {where}: {url}: {error}{more} {took}"
+        return f"Cannot check the index pages: {', '.join(self.uncheckable)}"
+
+
+Fetch = Callable[[str, PageRecord | None], Observation]
+
+
+def check_pages(
+    recorded: PageSet,
+    urls: Mapping[str, str],
+    *,
+    trust_env: Mapping[str, str],
+    timeout: float = 10.0,
+    fetch: Fetch | None = None,
+) -> Verdict:
+    """`urls`: Source.key -> URL for this build's index and find-links settings."""
+    started = time.monotonic()
+    indexes = sum(1 for s in recorded.sources if s.kind == "index")
+    count = len(recorded.pages)
+
+    def verdict(status: Status, **kwargs: object) -> Verdict:
+        seconds = time.monotonic() - started
+        return Verdict(status, count, indexes, seconds, **kwargs)  # type: ignore[arg-type]
+
+    if recorded.uncheckable:
+        return verdict("uncheckable", uncheckable=recorded.uncheckable)
+    if not recorded.pages:
+        return verdict("uncheckable", uncheckable=("no index page was recorded",))
+    gone = [s.display for s in recorded.sources if s.key not in urls]
+    if gone:  # an index URL changed: its pages say nothing about the new one
+        return verdict("changed", changed=tuple(f"the index {d}" for d in gone))
+    get = fetch or opener_fetch(trust_env, timeout)
+    results = fetch_all([(page_url(urls[p.source], p), p) for p in recorded.pages], get)
+    failures, changed, observed = [], [], {}
+    for old, seen in zip(recorded.pages, results, strict=True):
+        target = page_url(urls[old.source], old)
+        if seen.error is not None:
+            failures.append((redact(target), redact(seen.error)))
+            continue
+        new = seen.record if seen.record is not None else old
+        observed[(old.source, old.project)] = new
+        if old.digest is None or (not seen.not_modified and new.digest != old.digest):
+            changed.append(old.project or redact(target))
+    if failures:
+        return verdict("failed", failures=tuple(failures), observed=observed)
+    if changed:
+        return verdict("changed", changed=tuple(changed), observed=observed)
+    return verdict("unchanged", observed=observed)
+
+
+def fetch_all(jobs: Sequence[tuple[str, PageRecord | None]], fetch: Fetch) -> list[Observation]:
+    """All pages at once, in order, in a bounded pool (the index decides the pace)."""
+    if not jobs:
+        return []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(WORKERS, len(jobs))) as pool:
+        return list(pool.map(lambda job: fetch(*job), jobs))
+
+
+def opener_fetch(trust_env: Mapping[str, str], timeout: float) -> Fetch:
+    opener = net.build_opener(trust_env, timeout)
+
+    def fetch(url: str, old: PageRecord | None) -> Observation:
+        return _fetch(opener, url, old, timeout)
+
+    return fetch
+
+
+def _fetch(
+    opener: urllib.request.OpenerDirector, url: str, old: PageRecord | None, timeout: float
+) -> Observation:
+    plain, auth = _split_credentials(url)
+    request = urllib.request.Request(
+        plain, headers={"Accept": ACCEPT, "Cache-Control": "max-age=0", "User-Agent": "pip"}
+    )
+    if auth:  # not sent on to another host after a redirect
+        request.add_unredirected_header("Authorization", auth)
+    if old is not None and old.digest is not None:
+        if old.etag:
+            request.add_header("If-None-Match", old.etag)
+        if old.last_modified:
+            request.add_header("If-Modified-Since", old.last_modified)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            body = response.read()
+            headers = response.headers
+            final_url = response.geturl()
+    except urllib.error.HTTPError as error:
+        if error.code == 304 and old is not None:
+            return Observation(old, not_modified=True)
+        if error.code == 404:  # as pip reads it: this index has no such project
+            source, project = (old.source, old.project) if old else ("", "")
+            return Observation(PageRecord(source, project, ABSENT), url=without_userinfo(url))
+        return Observation(None, error=f"HTTP {error.code}")
+    except urllib.error.URLError as error:
+        return Observation(None, error=_reason(error.reason))
+    except OSError as error:  # reset, timeout during the read
+        return Observation(None, error=_reason(error))
+    try:
+        entries = page_files(body, headers.get("Content-Type", ""), final_url)
+    except ValueError as error:
+        return Observation(None, error=str(error))
+    record = PageRecord(
+        source=old.source if old else "",
+        project=old.project if old else "",
+        digest=files_digest(entries),
+        etag=headers.get("ETag"),
+        last_modified=headers.get("Last-Modified"),
+        serial=headers.get("X-PyPI-Last-Serial"),
+    )
+    files = frozenset((e.url, e.yanked) for e in entries)
+    return Observation(record, files, url=without_userinfo(final_url))
+
+
+def _split_credentials(url: str) -> tuple[str, str | None]:
+    """urllib does not send a URL's user:password; pip sends it as Basic auth."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
+    return urlunsplit(parts._replace(netloc=host)), f"Basic {token}"
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, TimeoutError):
+        return "timed out"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    return redact(str(reason))
+
+
+# --- recording after pip ---------------------------------------------------------
+
+
+def record_pages(
+    pip_pages: PipPages,
+    sources: Sequence[Source],
+    urls: Mapping[str, str],
+    *,
+    observed: Mapping[tuple[str, str], PageRecord],
+    selected: Mapping[str, bool],
+    fetch: Fetch,
+) -> PageSet:
+    """The record to keep for a resolution pip just made (see index_pages' docstring
+    for why it is never newer than pip's view). `observed`: the check's pages from
+    before pip ran; `selected`: index_pages.selected_files(pip's report)."""
+    used = {key for key, _ in pip_pages.pages}
+    kept = tuple(s for s in sources if s.key in used)
+    known = [observed[p] for p in pip_pages.pages if p in observed]
+    new = [PageRecord(key, project, None) for key, project in pip_pages.pages]
+    new = [r for r in new if (r.source, r.project) not in observed]
+    jobs = [(page_url(urls[r.source], r), None) for r in new]
+    records = list(known)
+    for (url, _), r, seen in zip(jobs, new, fetch_all(jobs, fetch), strict=True):
+        if (r.source, r.project) in pip_pages.absent:
+            still = seen.record is not None and seen.record.digest == ABSENT
+            records.append(replace(r, digest=ABSENT if still else None))
+            continue
+        pip_saw = pip_pages.links.get(seen.url) or pip_pages.links.get(without_userinfo(url))
+        ours = {file for file, _ in seen.files}
+        agrees = seen.record is not None and ours == (pip_saw or frozenset())
+        # The log cannot tell a yank; pip's report can, for the files it picked.
+        agrees = agrees and all(
+            selected[file] == (yanked is not None)
+            for file, yanked in seen.files
+            if file in selected
+        )
+        if agrees and seen.record is not None:
+            records.append(replace(seen.record, source=r.source, project=r.project))
+        else:  # the page changed since pip read it, or could not be read: unconfirmed
+            records.append(r)
+    return PageSet(kept, tuple(records), pip_pages.uncheckable)
