@@ -98,9 +98,18 @@ def check_pages(
     indexes = sum(1 for s in recorded.sources if s.kind == "index")
     count = len(recorded.pages)
 
-    def verdict(status: Status, **kwargs: object) -> Verdict:
+    def verdict(
+        status: Status,
+        changed: Sequence[str] = (),
+        failures: Sequence[tuple[str, str]] = (),
+        observed: Mapping[tuple[str, str], PageRecord] | None = None,
+        uncheckable: Sequence[str] = (),
+    ) -> Verdict:
         seconds = time.monotonic() - started
-        return Verdict(status, count, indexes, seconds, **kwargs)  # type: ignore[arg-type]
+        return Verdict(
+            status, count, indexes, seconds, tuple(changed), tuple(uncheckable),
+            tuple(failures), dict(observed or {}),
+        )  # fmt: skip
 
     if recorded.uncheckable:
         return verdict("uncheckable", uncheckable=recorded.uncheckable)
@@ -111,7 +120,9 @@ def check_pages(
         return verdict("changed", changed=tuple(f"the index {d}" for d in gone))
     get = fetch or opener_fetch(trust_env, timeout)
     results = fetch_all([(page_url(urls[p.source], p), p) for p in recorded.pages], get)
-    failures, changed, observed = [], [], {}
+    failures: list[tuple[str, str]] = []
+    changed: list[str] = []
+    observed: dict[tuple[str, str], PageRecord] = {}
     for old, seen in zip(recorded.pages, results, strict=True):
         target = page_url(urls[old.source], old)
         if seen.error is not None:
@@ -122,9 +133,9 @@ def check_pages(
         if old.digest is None or (not seen.not_modified and new.digest != old.digest):
             changed.append(old.project or redact(target))
     if failures:
-        return verdict("failed", failures=tuple(failures), observed=observed)
+        return verdict("failed", failures=failures, observed=observed)
     if changed:
-        return verdict("changed", changed=tuple(changed), observed=observed)
+        return verdict("changed", changed=changed, observed=observed)
     return verdict("unchanged", observed=observed)
 
 
