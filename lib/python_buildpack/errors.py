@@ -1030,6 +1030,7 @@ class CollectstaticFailed(BuildpackError):
 
 # --- cache (cache.py, fingerprint.py) ----------------------------------------
 
+
 @dataclass(eq=False)
 class MovingReferenceUnresolvable(BuildpackError):
     url: str
@@ -1047,4 +1048,3 @@ class MovingReferenceUnresolvable(BuildpackError):
             "Check that the URL is right and reachable from the build. Pinning it to a\n"
             "full commit hash (or adding #sha256=... to an archive URL) avoids the check."
         )
-

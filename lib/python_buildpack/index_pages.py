@@ -145,6 +145,27 @@ def sources_from_settings(index_urls: Sequence[str], find_links: Sequence[str]) 
     return found
 
 
+PYPI = "https://pypi.org/simple"
+
+
+def locations(
+    env: Mapping[str, str],
+    index_url: str | None = None,
+    extra_index_urls: Sequence[str] = (),
+    find_links: Sequence[str] = (),
+    no_index: bool = False,
+) -> tuple[list[str], list[str]]:
+    """(index URLs, find-links) pip uses: requirement-file options first (the named
+    arguments), then the PIP_* config vars, as pip merges them; its default index.
+    A location missed here is safe: pip's pages from it are "from an unknown
+    location", which makes the resolution uncheckable (pip runs as today)."""
+    index = index_url or env.get("PIP_INDEX_URL") or PYPI
+    extras = [*extra_index_urls, *env.get("PIP_EXTRA_INDEX_URL", "").split()]
+    links = [*find_links, *env.get("PIP_FIND_LINKS", "").split()]
+    off = no_index or env.get("PIP_NO_INDEX", "").lower() in ("1", "true", "yes", "on")
+    return ([] if off else list(dict.fromkeys([index, *extras]))), list(dict.fromkeys(links))
+
+
 def page_url(source_url: str, record: PageRecord) -> str:
     if not record.project:
         return source_url

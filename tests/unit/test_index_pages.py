@@ -15,6 +15,7 @@ from python_buildpack.index_pages import (
     PipPages,
     Source,
     files_digest,
+    locations,
     page_files,
     parse_pip_log,
     selected_files,
@@ -137,3 +138,13 @@ def test_selected_files_come_from_pips_report() -> None:
     report = {"install": [{"download_info": {"url": "https://t@h/files/a.whl"}, "is_yanked": True}]}
     assert selected_files(report) == {"https://h/files/a.whl": True}
     assert ABSENT == "absent"
+
+
+def test_index_locations_come_from_the_files_options_and_the_config_vars() -> None:
+    env = {"PIP_EXTRA_INDEX_URL": "https://t@a/simple https://b/simple", "PIP_FIND_LINKS": "/w"}
+    assert locations({}) == (["https://pypi.org/simple"], [])
+    assert locations(env, extra_index_urls=["https://c/simple"]) == (
+        ["https://pypi.org/simple", "https://c/simple", "https://t@a/simple", "https://b/simple"],
+        ["/w"],
+    )
+    assert locations({"PIP_NO_INDEX": "1", "PIP_INDEX_URL": "https://x/simple"}) == ([], [])
