@@ -73,6 +73,12 @@ def make_certificate(directory: Path) -> tuple[Path, Path] | None:
     return cert, key
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops the SYNs of a client that opens more
+    # connections at once, which then waits a whole second to retry.
+    request_queue_size = 128
+
+
 @dataclass
 class _Project:
     serial: int = 0
@@ -217,7 +223,7 @@ class IndexServer:
             def do_HEAD(self) -> None:
                 index._answer(self)
 
-        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = _Server(("127.0.0.1", port), Handler)
         server.daemon_threads = True
         if self._tls is not None:
             server.socket = self._tls.wrap_socket(server.socket, server_side=True)
