@@ -58,11 +58,13 @@ class Verdict:
     pages: int
     indexes: int
     seconds: float
-    changed: tuple[str, ...] = ()  # projects, or a find-links/index display
+    changed: tuple[str, ...] = ()  # projects, or a find-links page's redacted URL
     uncheckable: tuple[str, ...] = ()
     failures: tuple[tuple[str, str], ...] = ()  # (redacted URL, status or error)
     # What the check saw, before any pip run: the records to keep if pip runs now.
     observed: Mapping[tuple[str, str], PageRecord] = field(default_factory=dict)
+    # Index or find-links URLs (redacted) added or removed since the resolution.
+    locations: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """`Checked 69 project pages on 1 index: unchanged (0.4 s)`."""
@@ -71,6 +73,8 @@ class Verdict:
         took = f"({self.seconds:.1f} s)"
         if self.status == "unchanged":
             return f"Checked {where}: unchanged {took}"
+        if self.status == "changed" and self.locations:
+            return f"The index settings changed: {', '.join(self.locations)}"
         if self.status == "changed":
             names = ", ".join(self.changed[:5]) + (", ..." if len(self.changed) > 5 else "")
             plural = "pages" if len(self.changed) > 1 else "page"
@@ -104,20 +108,24 @@ def check_pages(
         failures: Sequence[tuple[str, str]] = (),
         observed: Mapping[tuple[str, str], PageRecord] | None = None,
         uncheckable: Sequence[str] = (),
+        locations: Sequence[str] = (),
     ) -> Verdict:
         seconds = time.monotonic() - started
         return Verdict(
             status, count, indexes, seconds, tuple(changed), tuple(uncheckable),
-            tuple(failures), dict(observed or {}),
+            tuple(failures), dict(observed or {}), tuple(locations),
         )  # fmt: skip
 
     if recorded.uncheckable:
         return verdict("uncheckable", uncheckable=recorded.uncheckable)
     if not recorded.pages:
         return verdict("uncheckable", uncheckable=("no index page was recorded",))
-    gone = [s.display for s in recorded.sources if s.key not in urls]
-    if gone:  # an index URL changed: its pages say nothing about the new one
-        return verdict("changed", changed=tuple(f"the index {d}" for d in gone))
+    # A new index may offer newer versions; a removed one's pages say nothing now.
+    known = {s.key for s in recorded.sources}
+    moved = [f"{s.display} removed" for s in recorded.sources if s.key not in urls]
+    moved += [f"{redact(url)} added" for key, url in urls.items() if key not in known]
+    if moved:
+        return verdict("changed", locations=moved)
     get = fetch or opener_fetch(trust_env, timeout)
     results = fetch_all([(page_url(urls[p.source], p), p) for p in recorded.pages], get)
     failures: list[tuple[str, str]] = []
@@ -236,8 +244,6 @@ def record_pages(
     """The record to keep for a resolution pip just made (see index_pages' docstring
     for why it is never newer than pip's view). `observed`: the check's pages from
     before pip ran; `selected`: index_pages.selected_files(pip's report)."""
-    used = {key for key, _ in pip_pages.pages}
-    kept = tuple(s for s in sources if s.key in used)
     known = [observed[p] for p in pip_pages.pages if p in observed]
     new = [PageRecord(key, project, None) for key, project in pip_pages.pages]
     new = [r for r in new if (r.source, r.project) not in observed]
@@ -261,4 +267,5 @@ def record_pages(
             records.append(replace(seen.record, source=r.source, project=r.project))
         else:  # the page changed since pip read it, or could not be read: unconfirmed
             records.append(r)
-    return PageSet(kept, tuple(records), pip_pages.uncheckable)
+    # Every configured location, read or not: one added later must count as a change.
+    return PageSet(tuple(sources), tuple(records), pip_pages.uncheckable)

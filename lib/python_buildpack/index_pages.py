@@ -249,10 +249,10 @@ def _match_page(url: str, prefixes: Iterable[tuple[str, Source]]) -> tuple[str, 
 # --- what a page lists -----------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class FileEntry:
     url: str  # absolute, no credentials, no fragment
-    sha256: str
+    hash: str  # "sha256=...", as the page gives it; "" when it gives none
     requires_python: str
     yanked: str | None  # None: not yanked; "" or the reason: yanked
 
@@ -267,7 +267,13 @@ def page_files(body: bytes, content_type: str, url: str) -> list[FileEntry]:
         parser.feed(body.decode("utf-8", errors="replace"))
     except AssertionError as error:  # html.parser's way of refusing input
         raise ValueError(f"unreadable page: {error}") from None
-    return sorted(parser.entries)
+    return _sorted(parser.entries)
+
+
+def _sorted(entries: Iterable[FileEntry]) -> list[FileEntry]:
+    return sorted(
+        entries, key=lambda e: (e.url, e.hash, e.requires_python, e.yanked or "", e.yanked is None)
+    )
 
 
 def _json_files(body: bytes, url: str) -> list[FileEntry]:
@@ -276,17 +282,21 @@ def _json_files(body: bytes, url: str) -> list[FileEntry]:
         entries = []
         for item in files:
             yanked = item.get("yanked", False)
+            hashes = sorted(item.get("hashes", {}).items(), key=lambda h: h[0] != "sha256")
             entries.append(
                 FileEntry(
                     without_userinfo(urljoin(url, item["url"])),
-                    str(item.get("hashes", {}).get("sha256", "")),
+                    f"{hashes[0][0]}={hashes[0][1]}" if hashes else "",
                     str(item.get("requires-python") or ""),
                     None if yanked is False else ("" if yanked is True else str(yanked)),
                 )
             )
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"unreadable JSON page: {error}") from None
-    return sorted(entries)
+    return _sorted(entries)
+
+
+_HASH = re.compile(r"(md5|sha1|sha224|sha256|sha384|sha512)=[0-9a-fA-F]+")
 
 
 class _Anchors(HTMLParser):
@@ -303,11 +313,10 @@ class _Anchors(HTMLParser):
             return
         href = urljoin(self.base, values["href"] or "")
         fragment = urlsplit(href).fragment
-        sha256 = fragment.partition("=")[2] if fragment.startswith("sha256=") else ""
         self.entries.append(
             FileEntry(
                 without_userinfo(href),
-                sha256,
+                fragment if _HASH.fullmatch(fragment) else "",
                 values.get("data-requires-python") or "",
                 None if "data-yanked" not in values else (values["data-yanked"] or ""),
             )
@@ -315,7 +324,7 @@ class _Anchors(HTMLParser):
 
 
 def files_digest(entries: Iterable[FileEntry]) -> str:
-    rows = [[e.url, e.sha256, e.requires_python, e.yanked] for e in sorted(entries)]
+    rows = [[e.url, e.hash, e.requires_python, e.yanked] for e in _sorted(entries)]
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 

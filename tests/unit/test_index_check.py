@@ -99,8 +99,18 @@ def test_a_changed_index_url_is_a_change(index: IndexServer) -> None:
     index.requests.clear()
     other = index.url.replace("127.0.0.1", "localhost")
     verdict = check(record, [other])
-    assert verdict.status == "changed" and verdict.changed == (f"the index {index.url}",)
+    assert verdict.status == "changed"
+    assert verdict.locations == (f"{index.url} removed", f"{other} added")
+    assert verdict.describe().startswith("The index settings changed: http://127.0.0.1:")
     assert not index.requests  # pages of another index say nothing about the new one
+
+
+def test_an_added_extra_index_is_a_change_even_with_a_token(index: IndexServer) -> None:
+    record = baseline([index.url], ["idna"])
+    extra = "https://t0ken@extra.example/simple/"
+    verdict = check(record, [index.url, extra])
+    assert verdict.status == "changed"
+    assert verdict.locations == ("https://****@extra.example/simple/ added",)
 
 
 @pytest.mark.parametrize("validators", ["none", "last-modified", "serial", "all"])

@@ -148,3 +148,10 @@ def test_index_locations_come_from_the_files_options_and_the_config_vars() -> No
         ["/w"],
     )
     assert locations({"PIP_NO_INDEX": "1", "PIP_INDEX_URL": "https://x/simple"}) == ([], [])
+
+
+def test_a_page_listing_a_file_twice_is_read_in_a_stable_order() -> None:
+    page = b'<a href="/f/a.whl" data-yanked="">a</a><a href="/f/a.whl">a</a>'
+    entries = page_files(page, "text/html", "https://example.org/simple/a/")
+    assert [e.yanked for e in entries] == ["", None]
+    assert files_digest(entries) == files_digest(reversed(entries))
