@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from . import net
@@ -33,6 +33,10 @@ from .index_pages import (
     files_digest,
     page_files,
     page_url,
+    parse_pip_log,
+    selected_files,
+    sources_from_settings,
+    urls_by_key,
     without_userinfo,
 )
 from .text import redact
@@ -269,3 +273,22 @@ def record_pages(
             records.append(r)
     # Every configured location, read or not: one added later must count as a change.
     return PageSet(tuple(sources), tuple(records), pip_pages.uncheckable)
+
+
+def record_resolution(
+    log_text: str,
+    report: Mapping[str, Any],
+    index_urls: Sequence[str],
+    find_links: Sequence[str],
+    *,
+    observed: Mapping[tuple[str, str], PageRecord],
+    trust_env: Mapping[str, str],
+    timeout: float = 10.0,
+) -> PageSet:
+    """After pip ran with index_pages.pip_args(): its log and report -> the record."""
+    sources = sources_from_settings(index_urls, find_links)
+    urls = urls_by_key(index_urls, find_links)
+    return record_pages(
+        parse_pip_log(log_text, sources, urls), sources, urls, observed=observed,
+        selected=selected_files(report), fetch=opener_fetch(trust_env, timeout),
+    )  # fmt: skip

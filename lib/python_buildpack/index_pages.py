@@ -25,9 +25,8 @@ tests/support/index_server.py:
   for https only (and trusted hosts), never for plain http. A page is served from it
   without any request while its `Cache-Control: max-age` lasts (PyPI: 600 s), so a
   release published minutes before a build is missed. `--refresh-package :all:`
-  makes pip send `Cache-Control: max-age=0`: a conditional request (If-None-Match /
-  If-Modified-Since from the cached entry), 304 when nothing changed. The buildpack
-  must pass it on every resolution it records.
+  (see pip_args) makes pip send `Cache-Control: max-age=0`: a conditional request
+  from the cached entry, 304 when nothing changed.
 
 Recording a validator that is never newer than what pip saw (a release published
 between pip's read and ours must not be hidden):
@@ -40,8 +39,7 @@ between pip's read and ours must not be hidden):
    picked, the same yank state as pip's report says. Otherwise it is recorded as
    unconfirmed (no digest): the next check calls it changed and pip runs again.
    Left open: an un-yank in the seconds between the two reads of a new page.
-pip's own HTTP cache was not chosen: it exists for https only, may be off
-(PIP_NO_CACHE_DIR), is shared with other pip runs, and its format is pip's internal.
+pip's HTTP cache was not used: https only, may be off, shared, pip-internal format.
 
 Pages are compared by a digest of the files they list (URL, hash, requires-python,
 yank), not of their bytes, so an index that renders the same files differently (or
@@ -143,6 +141,18 @@ def sources_from_settings(index_urls: Sequence[str], find_links: Sequence[str]) 
     found = [Source(source_key(u), redact(u), "index") for u in index_urls]
     found += [Source(source_key(u), redact(u), "find-links") for u in find_links]
     return found
+
+
+def urls_by_key(index_urls: Sequence[str], find_links: Sequence[str]) -> dict[str, str]:
+    """Source.key -> the URL as configured: what the check and the log parser need."""
+    return {source_key(url): url for url in [*index_urls, *find_links]}
+
+
+def pip_args(log_file: str) -> list[str]:
+    """Added to every pip run whose resolution is recorded. `--refresh-package :all:`:
+    over https pip would otherwise answer from its HTTP cache while a page's max-age
+    lasts (PyPI: 600 s) and miss a release. pip appends to `--log`: give a new file."""
+    return ["--log", log_file, "--refresh-package", ":all:"]
 
 
 PYPI = "https://pypi.org/simple"

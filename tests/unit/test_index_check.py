@@ -12,14 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.index_check import Verdict, check_pages, opener_fetch, record_pages
+from python_buildpack.index_check import (
+    Verdict,
+    check_pages,
+    opener_fetch,
+    record_pages,
+    record_resolution,
+)
 from python_buildpack.index_pages import (
     ABSENT,
     PageRecord,
     PageSet,
     Source,
     parse_pip_log,
-    selected_files,
+    pip_args,
     source_key,
     sources_from_settings,
 )
@@ -219,20 +225,14 @@ def run_pip(
     env["PIP_CONFIG_FILE"] = os.devnull
     log, report = tmp_path / "pip.log", tmp_path / "report.json"
     argv = [sys.executable, str(PIP), "install", "--dry-run", "--ignore-installed", "--quiet"]
-    argv += ["--report", str(report), "--log", str(log), "--index-url", index.url]
-    argv += ["--no-cache-dir", "--disable-pip-version-check", "--refresh-package", ":all:"]
+    argv += ["--report", str(report), "--index-url", index.url, *pip_args(str(log))]
+    argv += ["--no-cache-dir", "--disable-pip-version-check"]
     subprocess.run([*argv, *requirements], env=env, check=True, capture_output=True)
     return log.read_text(), json.loads(report.read_text())
 
 
 def record_after_pip(index: IndexServer, log: str, report: dict[str, object]) -> PageSet:
-    sources = sources_from_settings([index.url], [])
-    urls = urls_of([index.url])
-    pages = parse_pip_log(log, sources, urls)
-    return record_pages(
-        pages, sources, urls, observed={}, selected=selected_files(report),
-        fetch=opener_fetch({}, 5),
-    )  # fmt: skip
+    return record_resolution(log, report, [index.url], [], observed={}, trust_env={})
 
 
 @pytest.mark.slow
