@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import gzip
 import time
 import urllib.error
 import urllib.request
@@ -172,9 +173,8 @@ def _fetch(
     opener: urllib.request.OpenerDirector, url: str, old: PageRecord | None, timeout: float
 ) -> Observation:
     plain, auth = _split_credentials(url)
-    request = urllib.request.Request(
-        plain, headers={"Accept": ACCEPT, "Cache-Control": "max-age=0", "User-Agent": "pip"}
-    )
+    headers = {"Accept": ACCEPT, "Cache-Control": "max-age=0", "Accept-Encoding": "gzip"}
+    request = urllib.request.Request(plain, headers={**headers, "User-Agent": "pip"})
     if auth:  # not sent on to another host after a redirect
         request.add_unredirected_header("Authorization", auth)
     if old is not None and old.digest is not None:
@@ -185,8 +185,10 @@ def _fetch(
     try:
         with opener.open(request, timeout=timeout) as response:
             body = response.read()
-            headers = response.headers
+            got = response.headers
             final_url = response.geturl()
+        if got.get("Content-Encoding", "").lower() == "gzip":  # big projects' pages: MBs
+            body = gzip.decompress(body)
     except urllib.error.HTTPError as error:
         if error.code == 304 and old is not None:
             return Observation(old, not_modified=True)
@@ -196,19 +198,19 @@ def _fetch(
         return Observation(None, error=f"HTTP {error.code}")
     except urllib.error.URLError as error:
         return Observation(None, error=_reason(error.reason))
-    except OSError as error:  # reset, timeout during the read
+    except (OSError, EOFError) as error:  # reset, timeout during the read, bad gzip
         return Observation(None, error=_reason(error))
     try:
-        entries = page_files(body, headers.get("Content-Type", ""), final_url)
+        entries = page_files(body, got.get("Content-Type", ""), final_url)
     except ValueError as error:
         return Observation(None, error=str(error))
     record = PageRecord(
         source=old.source if old else "",
         project=old.project if old else "",
         digest=files_digest(entries),
-        etag=headers.get("ETag"),
-        last_modified=headers.get("Last-Modified"),
-        serial=headers.get("X-PyPI-Last-Serial"),
+        etag=got.get("ETag"),
+        last_modified=got.get("Last-Modified"),
+        serial=got.get("X-PyPI-Last-Serial"),
     )
     files = frozenset((e.url, e.yanked) for e in entries)
     return Observation(record, files, url=without_userinfo(final_url))

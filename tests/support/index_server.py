@@ -15,6 +15,7 @@ What a test can change while it runs:
 - `max_age`: `Cache-Control: max-age=N` on pages (None: no Cache-Control header);
 - `delay`: seconds slept before answering each request (a slow, distant index);
 - `json_pages`: False serves HTML even to a client that asks for JSON;
+- `gzip_pages`: True compresses pages for a client sending `Accept-Encoding: gzip`;
 - `fail_with`: an HTTP status answered to every request (None: serve normally);
 - `refuse_connections()` / `accept_connections()`: the port refuses, then listens again.
 
@@ -25,6 +26,7 @@ What a test can change while it runs:
 from __future__ import annotations
 
 import email.utils
+import gzip
 import hashlib
 import html
 import json
@@ -93,6 +95,7 @@ class IndexServer:
     delay: float = 0.0
     fail_with: int | None = None
     json_pages: bool = True  # False: HTML only, as an index without PEP 691
+    gzip_pages: bool = False  # True: gzip pages for a client that accepts it
     requests: Counter[str] = field(default_factory=Counter)
     # (path, request headers) of every request, in order: what did the client send?
     received: list[tuple[str, dict[str, str]]] = field(default_factory=list)
@@ -293,6 +296,9 @@ class IndexServer:
             headers["Last-Modified"] = last_modified
         if mode in ("serial", "all"):
             headers["X-PyPI-Last-Serial"] = str(state.serial)
+        if self.gzip_pages and "gzip" in request.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
         if mode in ("etag", "all") and request.headers.get("If-None-Match") == etag:
             self._send(request, 304, b"", content_type, headers)
             return

@@ -130,6 +130,15 @@ def test_pages_are_compared_by_content_whatever_validators_the_index_gives(
         assert check(record, [index.url]).changed == ("idna",)
 
 
+def test_gzipped_pages_are_read(index: IndexServer, tmp_path: Path) -> None:
+    index.gzip_pages = True
+    record = baseline([index.url], ["idna"])
+    assert index.received[-1][1]["Accept-Encoding"] == "gzip"
+    assert check(record, [index.url]).status == "unchanged"
+    index.add(build_wheel(tmp_path / "new", "idna", "3.8"))
+    assert check(record, [index.url]).changed == ("idna",)
+
+
 def test_a_page_within_its_max_age_is_still_asked_for(wheels: Path, tmp_path: Path) -> None:
     with serve_index(wheels, validators="etag", max_age=600) as index:
         record = baseline([index.url], ["idna"])
