@@ -320,3 +320,10 @@ def test_pip_over_https_misses_a_release_inside_max_age_unless_refreshing(
         page_requests = [h for path, h in index.received if path == "/simple/idna/"]
         assert page_requests[0]["Cache-Control"] == "max-age=0"
         assert "If-None-Match" in page_requests[0]  # conditional: 304 when unchanged
+
+
+@pytest.mark.network
+def test_pages_on_the_real_index_are_unchanged_when_checked_twice() -> None:
+    record = baseline(["https://pypi.org/simple/"], ["idna", "sqlparse", "asgiref"])
+    verdict = check(record, ["https://pypi.org/simple/"])
+    assert verdict.status == "unchanged", verdict.describe()
