@@ -250,6 +250,8 @@ def record_pages(
     """The record to keep for a resolution pip just made (see index_pages' docstring
     for why it is never newer than pip's view). `observed`: the check's pages from
     before pip ran; `selected`: index_pages.selected_files(pip's report)."""
+    if not pip_pages.refreshed:  # pip may have read an older page from its HTTP cache
+        observed = {}
     known = [observed[p] for p in pip_pages.pages if p in observed]
     new = [PageRecord(key, project, None) for key, project in pip_pages.pages]
     new = [r for r in new if (r.source, r.project) not in observed]

@@ -4,10 +4,8 @@ pip's resolution is a function of the requirement lines, options, config, target
 Python, and the files each index and find-links page offers. On an index a released
 file never changes (its hash is in the page); what changes is the page: a release, a
 new file, a yank. So a resolution can be reused without running pip when every page
-it read still lists the same files (issue 10). This module is pure: it reads pip's
-debug log (`pip install --log FILE`), turns a page's body into the list of files pip
-would see, and holds the typed record kept in the manifest. `index_check` asks the
-index.
+it read still lists the same files (issue 10). This module is pure (pip's log, page
+bodies, the record in the manifest); `index_check` asks the index.
 
 What pip 26.3 does, read in its source (pip/_internal/index/collector.py,
 package_finder.py, network/session.py, cli/cmdoptions.py) and measured against
@@ -18,11 +16,9 @@ tests/support/index_server.py:
   file link: `Found link FILE (from PAGE), version: V` or `Skipping link: WHY: FILE
   (from PAGE)` (PAGE without credentials). A page it could not get gives `Could not
   fetch URL ...: ... - skipping` and the resolution goes on without it.
-- A yanked file is logged as `Found link` like any other (pip install evaluates
-  yanked links and ranks them last): the log cannot tell a yank.
-- pip's HTTP cache (CACHE_DIR/http-v2, cachecontrol's `cc=4` msgpack entries with
-  every response header, ETag and Last-Modified included, and a `.body` file) is used
-  for https only (and trusted hosts), never for plain http. A page is served from it
+- A yanked file is logged as `Found link` like any other: the log cannot tell a yank.
+- pip's HTTP cache (http-v2/: cachecontrol entries with all response headers and a
+  `.body`) is used for https (and trusted hosts) only. A page is served from it
   without any request while its `Cache-Control: max-age` lasts (PyPI: 600 s), so a
   release published minutes before a build is missed. `--refresh-package :all:`
   (see pip_args) makes pip send `Cache-Control: max-age=0`: a conditional request
@@ -30,9 +26,9 @@ tests/support/index_server.py:
 
 Recording a validator that is never newer than what pip saw (a release published
 between pip's read and ours must not be hidden):
-1. A page the check read *before* pip ran in the same build is recorded as the check
-   saw it: older than or equal to pip's view, so at worst the next build asks pip
-   once more.
+1. A page the check read *before* pip ran in the same build (and pip refreshed every
+   page: PipPages.refreshed) is recorded as the check saw it: older than or equal to
+   pip's view, so at worst the next build asks pip once more.
 2. A page pip read that no check read before it (first build, a new dependency) is
    fetched right after pip, and kept only when it lists exactly the files pip's log
    lists for that page (a release in between adds a file) and, for the file pip
@@ -42,9 +38,8 @@ between pip's read and ours must not be hidden):
 pip's HTTP cache was not used: https only, may be off, shared, pip-internal format.
 
 Pages are compared by a digest of the files they list (URL, hash, requires-python,
-yank), not of their bytes, so an index that renders the same files differently (or
-gives no ETag/Last-Modified at all) is still recognized; validators only save the
-body download (304).
+yank), not of their bytes: an index without ETag/Last-Modified, or rendering the same
+files differently, is still recognized; validators only save the body (304).
 """
 
 from __future__ import annotations
@@ -92,8 +87,8 @@ def source_key(url: str) -> str:
 
 @dataclass(frozen=True)
 class Source:
-    """An index or find-links URL as configured; the URL itself (maybe with a token)
-    is never stored: `key` finds it again among this build's settings."""
+    """An index or find-links URL; never stored itself (it may hold a token): `key`
+    finds it again among this build's settings."""
 
     key: str
     display: str  # redacted
@@ -137,7 +132,6 @@ class PageSet:
 
 
 def sources_from_settings(index_urls: Sequence[str], find_links: Sequence[str]) -> list[Source]:
-    """`index_urls`: the index URL then the extra ones, as pip gets them (config vars)."""
     found = [Source(source_key(u), redact(u), "index") for u in index_urls]
     found += [Source(source_key(u), redact(u), "find-links") for u in find_links]
     return found
@@ -177,9 +171,7 @@ def locations(
 
 
 def page_url(source_url: str, record: PageRecord) -> str:
-    if not record.project:
-        return source_url
-    return f"{source_url.rstrip('/')}/{record.project}/"
+    return f"{source_url.rstrip('/')}/{record.project}/" if record.project else source_url
 
 
 # --- pip's log -------------------------------------------------------------------
@@ -204,6 +196,9 @@ class PipPages:
     links: Mapping[str, frozenset[str]] = field(default_factory=dict)
     uncheckable: tuple[str, ...] = ()
     absent: frozenset[tuple[str, str]] = frozenset()  # pages that answered 404
+    # Every page asked of the index itself (--refresh-package :all:), none answered by
+    # pip's HTTP cache: only then may pages seen before pip ran stand for pip's view.
+    refreshed: bool = False
 
 
 def parse_pip_log(text: str, sources: Sequence[Source], urls: Mapping[str, str]) -> PipPages:
@@ -213,9 +208,14 @@ def parse_pip_log(text: str, sources: Sequence[Source], urls: Mapping[str, str])
     links: dict[str, set[str]] = {}
     uncheckable: dict[str, None] = {}
     absent: set[tuple[str, str]] = set()
+    asked = refreshed = 0
     for raw in text.splitlines():
         line = _PREFIX.sub("", raw).strip()
-        if match := _FETCHED.match(line):
+        if line.startswith("Getting page "):
+            asked += 1
+        elif line == "Refreshing package index response.":
+            refreshed += 1
+        elif match := _FETCHED.match(line):
             page = _match_page(match.group("url"), prefixes)
             if page is None:
                 uncheckable[f"a page from an unknown location: {match.group('url')}"] = None
@@ -242,6 +242,7 @@ def parse_pip_log(text: str, sources: Sequence[Source], urls: Mapping[str, str])
         {k: frozenset(v) for k, v in links.items()},
         tuple(uncheckable),
         frozenset(absent),
+        refreshed == asked,
     )
 
 
@@ -335,7 +336,7 @@ class _Anchors(HTMLParser):
 
 def files_digest(entries: Iterable[FileEntry]) -> str:
     rows = [[e.url, e.hash, e.requires_python, e.yanked] for e in _sorted(entries)]
-    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()  # stable: sorted rows
 
 
 def selected_files(report: Mapping[str, Any]) -> dict[str, bool]:

@@ -155,3 +155,11 @@ def test_a_page_listing_a_file_twice_is_read_in_a_stable_order() -> None:
     entries = page_files(page, "text/html", "https://example.org/simple/a/")
     assert [e.yanked for e in entries] == ["", None]
     assert files_digest(entries) == files_digest(reversed(entries))
+
+
+def test_only_a_log_with_refresh_package_says_pip_asked_the_index_for_every_page() -> None:
+    _, pages = parse("pip-26.3-json-credentials.log", [USER_INDEX])
+    assert not pages.refreshed  # over https, pip may have read its HTTP cache
+    https_index = "https://user:s3cret@127.0.0.1:8443/simple/"
+    _, pages = parse("pip-26.3-https-refresh-package.log", [https_index])
+    assert pages.refreshed and len(pages.pages) == 3
