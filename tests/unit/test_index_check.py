@@ -227,11 +227,18 @@ def test_https_with_the_builds_own_trust_settings(wheels: Path, tmp_path: Path) 
 # --- recording what real pip read ----------------------------------------------------
 
 
+def pip_env() -> dict[str, str]:
+    """No pip settings from this machine. Its CA variables go too: requests lets
+    REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override pip's --cert / PIP_CERT."""
+    trust = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k not in trust}
+    return {**env, "PIP_CONFIG_FILE": os.devnull}
+
+
 def run_pip(
     index: IndexServer, tmp_path: Path, *requirements: str
 ) -> tuple[str, dict[str, object]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
-    env["PIP_CONFIG_FILE"] = os.devnull
+    env = pip_env()
     log, report = tmp_path / "pip.log", tmp_path / "report.json"
     argv = [sys.executable, str(PIP), "install", "--dry-run", "--ignore-installed", "--quiet"]
     argv += ["--report", str(report), "--index-url", index.url, *pip_args(str(log))]
@@ -295,12 +302,9 @@ def test_pip_over_https_misses_a_release_inside_max_age_unless_refreshing(
     pip's HTTP cache (https only) serves a page while its max-age lasts."""
     if make_certificate(tmp_path) is None:
         pytest.skip("no openssl command")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
-    env["PIP_CONFIG_FILE"] = os.devnull
+    env = pip_env()
     with serve_index(wheels, max_age=600, https=True) as index:
-        # pip 26.3 trusts through truststore, which reads SSL_CERT_FILE (here, --cert
-        # with a self-signed certificate was refused: not investigated further).
-        env["SSL_CERT_FILE"] = str(index.cert_file)
+        env["PIP_CERT"] = str(index.cert_file)
 
         def idna_picked(*extra: str) -> str:
             report = tmp_path / "report.json"
