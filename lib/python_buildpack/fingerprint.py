@@ -41,6 +41,8 @@ _SKIP_DIRS = {
     ".mypy_cache",
     ".pytest_cache",
 }
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

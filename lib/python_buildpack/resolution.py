@@ -140,9 +140,7 @@ def closure(
                 problems.append(f"{name} has a Requires-Dist pip would read differently: {line}")
                 continue
             if _applies(requirement, env, extras):
-                pending.append(
-                    (canonicalize_name(requirement.name), frozenset(requirement.extras))
-                )
+                pending.append((canonicalize_name(requirement.name), frozenset(requirement.extras)))
     return reached, problems
 
 
