@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import (
+from ..errors import (
     MisspelledVersionFile,
     PythonVersionEndOfLife,
     PythonVersionFileInvalid,
