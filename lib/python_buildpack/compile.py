@@ -1,7 +1,7 @@
 """bin/compile and bin/test-compile: the steps of a build, in order.
 
 This module is the table of contents. The work is in the modules it calls; the
-words of the log are in those modules and in errors.py.
+words of the log are in those modules and in the errors/ package.
 """
 
 from __future__ import annotations

@@ -145,8 +145,8 @@ def test_no_import_cycle_among_the_package_modules() -> None:
 
 def test_no_import_inside_a_function_closes_a_cycle() -> None:
     # An import deferred into a function hides a cycle from Python, not from a
-    # reader: errors.py once imported fingerprint.redact that way, and 11 modules
-    # depended on each other through it.
+    # reader: errors.py (now errors/) once imported fingerprint.redact that way,
+    # and 11 modules depended on each other through it.
     cycles = import_cycles(import_graph(module_files(PACKAGE_DIR), deferred=True))
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 

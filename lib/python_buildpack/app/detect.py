@@ -1,5 +1,5 @@
 """Is this a Python app? `bin/detect` says `Python` when it is (cli.py prints);
-otherwise it fails with `NotAPythonApp` (errors.py), which lists DETECT_FILES."""
+otherwise it fails with `NotAPythonApp` (errors/app_files.py), which lists DETECT_FILES."""
 
 from __future__ import annotations
 
