@@ -10,6 +10,7 @@ from pathlib import Path
 from .commands import CommandRunner
 from .errors import UnsupportedStack
 from .output import Output
+from .text import Redactor
 
 DEFAULT_STACK = "heroku-24"
 # Stack -> the Ubuntu release its runtime archives are built for.
@@ -55,6 +56,12 @@ class BuildContext:
     host_env: Mapping[str, str]
     output: Output
     runner: CommandRunner
+
+    @property
+    def redactor(self) -> Redactor:
+        """The build's one redaction: apply it to any text stored under CACHE_DIR
+        that did not come through `output` or `runner` (which apply it already)."""
+        return self.output.redactor
 
     @property
     def python_dir(self) -> Path:
