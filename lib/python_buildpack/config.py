@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import UnreadableConfigVar, UnsafeConfigVar
-from .text import Redactor, url_credentials
+from .text import Redactor
 
 # Settings of the build machine that say how to reach the network, never what to
 # install: they pass through to pip and to the runtime download.
@@ -96,8 +96,7 @@ class ConfigVars(Mapping[str, str]):
         self.redactor = redactor
         for name, value in self._values.items():
             if name.startswith("PIP_"):
-                for credential in url_credentials(value):
-                    redactor.add(credential)
+                redactor.add_url_credentials(value)
 
     def __getitem__(self, name: str) -> str:
         return self._values[name]

@@ -50,9 +50,9 @@ def redact(text: str, *, collapse: bool = False) -> str:
     return _USERINFO.sub(hide, text)
 
 
-def url_credentials(text: str) -> list[str]:
-    """The secrets in the userinfo of every URL in `text`: a password, or a user part
-    alone (a token), and the `user:password` pair as a whole."""
+def url_credentials(text: str) -> list[tuple[str, str]]:
+    """`(user, secret)` for the userinfo of every URL in `text`: the password, or the
+    user part alone (a token, sent as `token:`)."""
     found = []
     for url in _URL.findall(text):
         try:
@@ -60,23 +60,29 @@ def url_credentials(text: str) -> list[str]:
         except ValueError:
             continue
         userinfo, at, _host = netloc.rpartition("@")
-        if not at:
-            continue
         user, sep, password = userinfo.partition(":")
-        found.extend([userinfo, password] if sep else [user])
-    return [value for value in found if value]
+        if at and (password if sep else user):
+            found.append((user, password) if sep else ("", user))
+    return found
 
 
-def written_forms(secret: str) -> set[str]:
+def _base64(text: str) -> set[str]:
+    # Without padding, as a longer base64 text would hold it.
+    data = text.encode()
+    return {
+        base64.b64encode(data).decode().rstrip("="),
+        base64.urlsafe_b64encode(data).decode().rstrip("="),
+    }
+
+
+def written_forms(secret: str, *, user: str = "") -> set[str]:
     """How a secret can be written down by the tools that handle it: as is,
     percent-encoded (a URL holds it encoded, pip and git send it decoded), and in
-    base64 (an `Authorization: Basic` header, alone or as `user:secret`)."""
+    base64 (alone, and as an `Authorization: Basic` header carries `user:secret`, or
+    `secret:` for a token in the user part)."""
     forms = {secret, unquote(secret), quote(secret, safe=""), quote(secret), quote_plus(secret)}
     for plain in (secret, unquote(secret)):
-        for text in (plain, f"{plain}:"):
-            # Without padding, as a longer base64 text would hold it.
-            forms.add(base64.b64encode(text.encode()).decode().rstrip("="))
-            forms.add(base64.urlsafe_b64encode(text.encode()).decode().rstrip("="))
+        forms |= _base64(plain) | _base64(f"{plain}:") | _base64(f"{unquote(user)}:{plain}")
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
@@ -88,19 +94,29 @@ class Redactor:
         self._pattern: re.Pattern[str] | None = None
 
     def add(self, value: str) -> None:
-        """A value that must not be shown: a config var's value, which may be a
-        token, a password, a `user:password` pair or a URL holding credentials."""
-        new = set()
-        for secret in (value, *url_credentials(value)):
-            new |= written_forms(secret)
-            _user, sep, password = secret.partition(":")
-            if sep and "://" not in secret:  # `user:password`: the password alone too
-                new |= written_forms(password)
-        if not new <= self._secrets:
-            self._secrets |= new
-            # Longest first: a secret that contains another is hidden whole.
-            alternatives = sorted(self._secrets, key=lambda s: (-len(s), s))
-            self._pattern = re.compile("|".join(map(re.escape, alternatives)))
+        """A value that must not be shown, whole: a config var's value, which may be
+        a token, a password, a `user:password` pair or a URL holding credentials."""
+        new = written_forms(value)
+        user, sep, password = value.partition(":")
+        if sep and "://" not in value:  # `user:password`: the password alone too
+            new |= written_forms(password, user=user)
+        self._learn(new)
+        self.add_url_credentials(value)
+
+    def add_url_credentials(self, text: str) -> None:
+        """Only the credentials in the URLs of `text`; the rest of them stays shown."""
+        new: set[str] = set()
+        for user, secret in url_credentials(text):
+            new |= written_forms(secret, user=user)
+        self._learn(new)
+
+    def _learn(self, new: set[str]) -> None:
+        if new <= self._secrets:
+            return
+        self._secrets |= new
+        # Longest first: a secret that contains another is hidden whole.
+        alternatives = sorted(self._secrets, key=lambda s: (-len(s), s))
+        self._pattern = re.compile("|".join(map(re.escape, alternatives)))
 
     def __call__(self, text: str) -> str:
         if self._pattern is not None:
