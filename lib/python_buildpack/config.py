@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import UnreadableConfigVar, UnsafeConfigVar
-from .text import Redactor
+from .text import MIN_SECRET_LENGTH, Redactor
 
 # Settings of the build machine that say how to reach the network, never what to
 # install: they pass through to pip and to the runtime download.
@@ -94,6 +94,7 @@ class ConfigVars(Mapping[str, str]):
     def __init__(self, values: Mapping[str, str], redactor: Redactor) -> None:
         self._values = dict(values)
         self.redactor = redactor
+        self._substituted: dict[str, str] = {}
         for name, value in self._values.items():
             if name.startswith("PIP_"):
                 redactor.add_url_credentials(value)
@@ -112,7 +113,20 @@ class ConfigVars(Mapping[str, str]):
         value = self._values.get(name)
         if value:
             self.redactor.add(value)
+            self._substituted[name] = value
         return value
+
+    def as_written(self, text: str) -> str:
+        """`text` with every substituted value put back as its `${NAME}`: what a file
+        that must keep the URL (pip's direct_url.json, a manifest) should hold. PEP 610
+        asks tools to keep such references rather than the expanded value:
+        https://peps.python.org/pep-0610/#specification (see "url").
+        Values too short to be hidden stay, as in the Redactor."""
+        pairs = sorted(self._substituted.items(), key=lambda item: -len(item[1]))
+        for name, value in pairs:
+            if len(value) >= MIN_SECRET_LENGTH:
+                text = text.replace(value, "${" + name + "}")
+        return text
 
 
 def check_config_vars(config: Mapping[str, str]) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .commands import CommandRunner
+from .config import ConfigVars
 from .errors import UnsupportedStack
 from .output import Output
 from .text import Redactor
@@ -62,6 +63,13 @@ class BuildContext:
         """The build's one redaction: apply it to any text stored under CACHE_DIR
         that did not come through `output` or `runner` (which apply it already)."""
         return self.output.redactor
+
+    def as_written(self, text: str) -> str:
+        """`text` (a URL pip recorded) with each `${VAR}` value a requirement line
+        used put back as `${VAR}`; see `ConfigVars.as_written`."""
+        if isinstance(self.config_vars, ConfigVars):
+            return self.config_vars.as_written(text)
+        return text
 
     @property
     def python_dir(self) -> Path:

@@ -108,3 +108,11 @@ def test_one_redactor_serves_the_whole_build(tmp_path: Path) -> None:
     assert log.getvalue() == "       Downloading https://example.com/****/pkg-1.0.tar.gz\n"
     assert context.runner.started[-1].endswith(" '' ****")  # type: ignore[attr-defined]
     assert context.redactor(TOKEN) == "****"
+
+
+def test_a_url_pip_recorded_can_be_stored_as_written_with_its_variables() -> None:
+    config = ConfigVars({"FURY_TOKEN": "fury_9Hs2Kd8Lq1Wm3", "VERSION": "1.0"}, Redactor())
+    graph_of("pkg @ https://h.example/${FURY_TOKEN}/pkg-${VERSION}.whl\n", config)
+    recorded = '{"url": "https://h.example/fury_9Hs2Kd8Lq1Wm3/pkg-1.0.whl"}'
+    # VERSION is too short to be a secret: replacing "1.0" everywhere would be wrong.
+    assert config.as_written(recorded) == '{"url": "https://h.example/${FURY_TOKEN}/pkg-1.0.whl"}'
