@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+import pytest
 
 from python_buildpack import cli
 from python_buildpack.commands import SubprocessRunner
@@ -116,3 +119,32 @@ def test_a_url_pip_recorded_can_be_stored_as_written_with_its_variables() -> Non
     recorded = '{"url": "https://h.example/fury_9Hs2Kd8Lq1Wm3/pkg-1.0.whl"}'
     # VERSION is too short to be a secret: replacing "1.0" everywhere would be wrong.
     assert config.as_written(recorded) == '{"url": "https://h.example/${FURY_TOKEN}/pkg-1.0.whl"}'
+
+
+def test_a_bug_s_traceback_is_redacted_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def crash(args: Sequence[str], out: Output) -> int:
+        out.redactor.add(TOKEN)  # as reading the requirements graph would
+        raise RuntimeError(f"could not fetch https://example.com/{TOKEN}/x and https://u:pw1@h/")
+
+    monkeypatch.setitem(cli.COMMANDS, "detect", crash)
+    assert cli.main(["detect"]) == cli.EXIT_INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert "Traceback" in err
+    assert "could not fetch https://example.com/****/x and https://u:****@h/" in err
+    assert TOKEN not in err
+
+
+def test_a_user_error_is_rendered_with_the_secrets_the_build_learned(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fail(args: Sequence[str], out: Output) -> int:
+        out.redactor.add(TOKEN)
+        raise MovingReferenceUnresolvable(f"git+https://h.example/{TOKEN}/repo.git@main", [])
+
+    monkeypatch.setitem(cli.COMMANDS, "detect", fail)
+    assert cli.main(["detect"]) == cli.EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "git+https://h.example/****/repo.git@main" in err
+    assert TOKEN not in err
