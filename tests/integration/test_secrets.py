@@ -349,12 +349,13 @@ def test_a_rotated_token_is_hidden_old_and_new(app: App, path_token_index: Priva
     index.prefix = f"/{old_token}"
     build_dir, result, env = build(app, cache)
     assert result.returncode == 0, str(result)
+    basic = f"deploy:{PASSWORD}"
+    assert_never_leaks([old_token], result, build_dir, cache, env, basic_auth=basic)
     index.prefix = f"/{PATH_TOKEN}"
     app.config["FURY_TOKEN"] = PATH_TOKEN
     build_dir, result, env = build(app, cache)
     assert result.returncode == 0, str(result)
     secrets = [old_token, PATH_TOKEN, PASSWORD, PASSWORD_IN_URL]
-    basic = f"deploy:{PASSWORD}"
     assert_never_leaks(secrets, result, build_dir, cache, env, basic_auth=basic)
 
 
