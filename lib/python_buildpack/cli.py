@@ -3,6 +3,7 @@
 bin/detect, bin/compile, bin/test-compile, bin/release and bin/report arrive here.
 A `BuildpackError` is a problem the user can fix: its message, exit 1, no
 traceback. Anything else is a bug in the buildpack: said so, with the traceback.
+Both go through the build's one `Redactor`, as everything the build prints does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .commands import SubprocessRunner
 from .context import BuildContext, machine_arch, resolve_stack
 from .errors import BuildpackError, MissingDirectory, UsageError
 from .output import Output
+from .text import Redactor
 
 BUILDPACK_DIR = Path(__file__).resolve().parent.parent.parent
 EXIT_USER_ERROR = 1
@@ -41,7 +43,8 @@ def _args(command: str, args: Sequence[str], names: Sequence[str], required: int
 def make_context(command: str, args: Sequence[str], output: Output) -> BuildContext:
     build, cache, *rest = _args(command, args, ("BUILD_DIR", "CACHE_DIR", "ENV_DIR"), 2)
     env_dir = _dir(rest[0], "ENV_DIR") if rest and os.path.isdir(rest[0]) else None
-    config_vars = config.read_config_vars(env_dir)
+    # From here on the Redactor that `output` applies knows the config vars' secrets.
+    config_vars = config.ConfigVars(config.read_config_vars(env_dir), output.redactor)
     return BuildContext(
         build_dir=_dir(build, "BUILD_DIR"),
         cache_dir=_dir(cache, "CACHE_DIR", create=True),
@@ -53,7 +56,7 @@ def make_context(command: str, args: Sequence[str], output: Output) -> BuildCont
         config_vars=config_vars,
         host_env=config.host_settings(os.environ),
         output=output,
-        runner=SubprocessRunner(),
+        runner=SubprocessRunner(output.redactor),
     )
 
 
@@ -111,7 +114,9 @@ def cmd_report(args: Sequence[str], out: Output) -> int:
     from .report import report_json
 
     build, cache, *_ = _args("report", args, ("BUILD_DIR", "CACHE_DIR", "ENV_DIR"), 2)
-    sys.stdout.write(report_json(Path(build).absolute(), Path(cache).absolute()))
+    # What compile stored is redacted already; a report written by an older
+    # buildpack version may not be.
+    sys.stdout.write(out.redactor(report_json(Path(build).absolute(), Path(cache).absolute())))
     return 0
 
 
@@ -125,7 +130,9 @@ COMMANDS: dict[str, Callable[[Sequence[str], Output], int]] = {
 
 
 def main(argv: Sequence[str]) -> int:
-    out = Output(sys.stdout)
+    # One per build: it learns the secret values as the build reads them.
+    redactor = Redactor()
+    out = Output(sys.stdout, redactor)
     if not argv or argv[0] not in COMMANDS:
         sys.stderr.write(f"usage: bin/{{{','.join(COMMANDS)}}} ...\n")
         return EXIT_USER_ERROR
@@ -133,7 +140,7 @@ def main(argv: Sequence[str]) -> int:
         return COMMANDS[argv[0]](argv[1:], out)
     except BuildpackError as error:
         sys.stdout.flush()
-        Output(sys.stderr).error(error)
+        Output(sys.stderr, redactor).error(error)
         return EXIT_USER_ERROR
     except Exception:
         sys.stdout.flush()
@@ -144,5 +151,6 @@ def main(argv: Sequence[str]) -> int:
         )
         import traceback  # only a bug needs it: not on every build's path
 
-        traceback.print_exc(file=sys.stderr)
+        # An exception's message may quote a URL or a command with a secret in it.
+        sys.stderr.write(redactor(traceback.format_exc()))
         return EXIT_INTERNAL_ERROR

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .output import Output
+from .text import Redactor
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,17 @@ class CommandRunner(Protocol):
 
 
 class SubprocessRunner:
-    """The real runner. Counts the processes it starts, for the build report."""
+    """The real runner. Counts the processes it starts, for the build report.
 
-    def __init__(self) -> None:
+    `started` is stored in CACHE_DIR and printed by bin/report, and an argv may
+    hold a secret (`git ls-remote https://TOKEN@host/repo.git`): commands are
+    recorded through the build's Redactor. What a command captures is returned
+    as it is (callers parse it); it is hidden where it is shown, in Output.
+    """
+
+    def __init__(self, redactor: Redactor | None = None) -> None:
         self.started: list[str] = []
+        self._redact = redactor or Redactor()
 
     def stream(
         self,
@@ -64,7 +72,7 @@ class SubprocessRunner:
         cwd: Path,
         output: Output,
     ) -> StreamResult:
-        self.started.append(display(argv))
+        self.started.append(self._redact(display(argv)))
         tail: collections.deque[str] = collections.deque(maxlen=30)
         with subprocess.Popen(
             list(argv),
@@ -80,7 +88,7 @@ class SubprocessRunner:
             assert proc.stdout is not None
             for line in proc.stdout:
                 output.stream_line(line)
-                tail.append(line.rstrip())
+                tail.append(self._redact(line.rstrip()))
         return StreamResult(proc.returncode, tuple(tail))
 
     def capture(
@@ -91,7 +99,7 @@ class SubprocessRunner:
         cwd: Path,
         stdin: str | None = None,
     ) -> CaptureResult:
-        self.started.append(display(argv))
+        self.started.append(self._redact(display(argv)))
         proc = subprocess.run(
             list(argv),
             env=dict(env),

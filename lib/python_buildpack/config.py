@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import UnreadableConfigVar, UnsafeConfigVar
+from .text import MIN_SECRET_LENGTH, Redactor
 
 # Settings of the build machine that say how to reach the network, never what to
 # install: they pass through to pip and to the runtime download.
@@ -73,6 +74,61 @@ def read_config_vars(env_dir: Path | None) -> dict[str, str]:
         except (OSError, UnicodeDecodeError) as error:
             raise UnreadableConfigVar(entry.name, str(error)) from error
     return config
+
+
+class ConfigVars(Mapping[str, str]):
+    """The app's config vars, and the build's Redactor, which must learn a value as
+    soon as it can reach the log, the report or the cache.
+
+    - The credentials in the URLs of the `PIP_*` vars (PIP_INDEX_URL,
+      PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS...) reach pip, which prints the URLs and
+      whose errors quote them: secret from the start. Only the userinfo: the rest
+      of an index URL says which index failed, and the other `PIP_*` values are
+      switches and paths.
+    - A value put into a requirement line through `${VAR}` (`substitute`) can be
+      anything (a token, a password, a token in an index URL's path) and is quoted
+      by pip, git and our own messages: secret from then on, whole.
+
+    The other config vars are the app's business: they reach hooks, whose output
+    only the URL rule applies to.
+    """
+
+    def __init__(self, values: Mapping[str, str], redactor: Redactor) -> None:
+        self._values = dict(values)
+        self.redactor = redactor
+        self._substituted: dict[str, str] = {}
+        for name, value in self._values.items():
+            if name.startswith("PIP_"):
+                redactor.add_url_credentials(value)
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def substitute(self, name: str) -> str | None:
+        """The value that `${name}` in a requirement line becomes, now a secret."""
+        value = self._values.get(name)
+        if value:
+            self.redactor.add(value)
+            self._substituted[name] = value
+        return value
+
+    def as_written(self, text: str) -> str:
+        """`text` with every substituted value put back as its `${NAME}`: what a file
+        that must keep the URL (pip's direct_url.json, a manifest) should hold. PEP 610
+        asks tools to keep such references rather than the expanded value:
+        https://peps.python.org/pep-0610/#specification (see "url").
+        Values too short to be hidden stay, as in the Redactor."""
+        pairs = sorted(self._substituted.items(), key=lambda item: -len(item[1]))
+        for name, value in pairs:
+            if len(value) >= MIN_SECRET_LENGTH:
+                text = text.replace(value, "${" + name + "}")
+        return text
 
 
 def check_config_vars(config: Mapping[str, str]) -> None:

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .commands import CommandRunner
+from .config import ConfigVars
 from .errors import UnsupportedStack
 from .output import Output
+from .text import Redactor
 
 DEFAULT_STACK = "heroku-24"
 # Stack -> the Ubuntu release its runtime archives are built for.
@@ -55,6 +57,19 @@ class BuildContext:
     host_env: Mapping[str, str]
     output: Output
     runner: CommandRunner
+
+    @property
+    def redactor(self) -> Redactor:
+        """The build's one redaction: apply it to any text stored under CACHE_DIR
+        that did not come through `output` or `runner` (which apply it already)."""
+        return self.output.redactor
+
+    def as_written(self, text: str) -> str:
+        """`text` (a URL pip recorded) with each `${VAR}` value a requirement line
+        used put back as `${VAR}`; see `ConfigVars.as_written`."""
+        if isinstance(self.config_vars, ConfigVars):
+            return self.config_vars.as_written(text)
+        return text
 
     @property
     def python_dir(self) -> Path:

@@ -2,6 +2,8 @@
 
 `-----> Step`, tool output indented seven spaces, ` !     ` before warnings and
 errors. Only the CLI layer creates an `Output`; everything else is handed one.
+Every character written goes through the build's `Redactor` first, tool output
+included: no caller has to remember to hide a secret.
 """
 
 from __future__ import annotations
@@ -10,17 +12,23 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from .errors import BuildpackError
+from .text import Redactor
 
 INDENT = "       "
 MARK = " !     "
 
 
 class Output:
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, redactor: Redactor | None = None) -> None:
         self._stream = stream
+        # Without one, URL userinfo is still hidden; the CLI hands every Output of
+        # a build the same Redactor, which learns the build's secret values.
+        self.redactor = redactor or Redactor()
 
     def _write(self, text: str) -> None:
-        self._stream.write(text)
+        # Lines are written whole (a step, a tool's line, a whole message), so a
+        # secret is never split across two writes.
+        self._stream.write(self.redactor(text))
         self._stream.flush()
 
     def step(self, text: str) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
+from ..config import ConfigVars
 from ..errors import (
     InvalidRequirementsLine,
     RequirementsFileNotText,
@@ -277,7 +278,8 @@ def _parse_file_text(
 
 
 # pip's `expand_env_variables`: only `${NAME}` with NAME in [A-Z0-9_]+, replaced
-# when the variable is set and not empty, else left as written.
+# when the variable is set and not empty, else left as written. A value that is
+# substituted becomes a secret of the build's Redactor (see config.ConfigVars).
 # https://github.com/pypa/pip/blob/23.2.1/src/pip/_internal/req/req_file.py#L532
 _ENV_VAR_RE = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
 
@@ -287,7 +289,7 @@ def _expand_env_vars(line: str, env: Mapping[str, str]) -> tuple[str, list[str],
     substituted: dict[str, str] = {}
     for env_var, var_name in _ENV_VAR_RE.findall(line):
         referenced.append(var_name)
-        value = env.get(var_name)
+        value = env.substitute(var_name) if isinstance(env, ConfigVars) else env.get(var_name)
         if not value:
             continue
         line = line.replace(env_var, value)
