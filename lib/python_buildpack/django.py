@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from . import config
 from .context import BuildContext
 from .errors import CollectstaticFailed
-from .pip import python_executable
+from .install.site import python_executable
 
 
 def collectstatic_disabled(config_vars: Mapping[str, str]) -> bool:
