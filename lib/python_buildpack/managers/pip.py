@@ -21,7 +21,7 @@ from ..install import site
 from ..python_version import ResolvedPythonVersion
 from . import pip_commands, pip_pinned, pip_tool
 from .base import Drift, PackageManager, Updated
-from .pip_inputs import LINE_FIELDS, PipFacts, PipInputs, compute
+from .pip_inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
 
 REQUIREMENTS_FILE = "requirements.txt"
 TEST_REQUIREMENTS_FILE = "requirements-test.txt"
@@ -70,11 +70,7 @@ class Pip(PackageManager[PipInputs]):
         return self._facts.inputs
 
     def reuse_message(self, packages: int) -> str:
-        files = len(self.facts.inputs.files)
-        noun = "file" if files == 1 else "files"
-        return (
-            f"Restoring cache (nothing changed in {files} requirement {noun}, {packages} packages)"
-        )
+        return describe_reuse(self.facts.inputs, packages)
 
     # --- installing ---------------------------------------------------------------
 

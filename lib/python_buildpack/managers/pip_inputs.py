@@ -268,3 +268,9 @@ def compute(
         graph=sha256_text(json.dumps([normalized_graph(g) for g in graphs], sort_keys=True)),
     )
     return PipFacts(inputs, local_hashes, tuple(unpinned), frozenset(pinned))
+
+
+def describe_reuse(inputs: PipInputs, packages: int) -> str:
+    files = len(inputs.files)
+    noun = "file" if files == 1 else "files"
+    return f"Restoring cache (nothing changed in {files} requirement {noun}, {packages} packages)"
