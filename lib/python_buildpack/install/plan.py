@@ -21,6 +21,8 @@ class Reuse:
     """Nothing changed: the restored environment is the one to ship."""
 
     manifest: Manifest
+    status = CacheStatus.REUSED
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Update:
     manifest: Manifest
     old: Any  # the manager's inputs when the cache was saved
     reasons: tuple[str, ...]
+    status = CacheStatus.UPDATED
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class Rebuild:
 @dataclass(frozen=True)
 class Disabled:
     """PYTHON_BUILD_CACHE=off: no cache read, none written."""
+
+    status = CacheStatus.DISABLED
+    reasons: tuple[str, ...] = ()
 
 
 Plan = Reuse | Update | Rebuild | Disabled

@@ -16,7 +16,7 @@ from ..cache.inputs import Fingerprint, Platform, sha256_text
 from ..cache.manifest import Distribution, Manifest
 from ..cache.store import CACHE_SWITCH, CacheStore, remove_tree
 from ..context import BuildContext
-from ..errors import EnvironmentMismatch
+from ..errors import BuildpackError, EnvironmentMismatch
 from ..managers.base import Drift, PackageManager
 from ..python_version import ResolvedPythonVersion
 from ..report import BuildReport, CacheStatus
@@ -69,7 +69,12 @@ def install_environment(
     )
 
     strategies = Strategies(ctx, store, manager, version, source)
-    outcome = strategies.carry_out(decision)
+    try:
+        outcome = strategies.carry_out(decision)
+    except BuildpackError:
+        # A failed build still reports what was decided, and why.
+        report.record_install(decision.status, decision.reasons, {}, {})
+        raise
     if outcome.reused is not None:
         installed = {d.name: d.version for d in outcome.reused.distributions}
         saved: Manifest | None = outcome.reused

@@ -7,11 +7,10 @@ from typing import Any
 from ..context import BuildContext
 from ..python_version import ResolvedPythonVersion
 from .base import PackageManager
+from .pip import Pip
 
 
 def for_app(ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> PackageManager[Any]:
     """The app's package manager, its files read (a bad file fails the build here,
     before anything is installed)."""
-    from .pip import Pip
-
     return Pip(ctx, python, test=test)
