@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import time
 
-from . import config, layers, python_version, requirements
+from . import config, managers, python_version
 from .app import checks, django, hooks, profile_d
 from .app.nltk_corpora import download_corpora
-from .cache import CacheStore
+from .cache import store as cache
 from .context import BuildContext
 from .errors import BuildpackError
+from .install import runtime, site, strategies
 from .report import BuildReport
-
-REQUIREMENTS_FILE = "requirements.txt"
-TEST_REQUIREMENTS_FILE = "requirements-test.txt"
 
 
 def compile_app(ctx: BuildContext, *, test: bool = False) -> None:
@@ -47,23 +45,16 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
     resolved = python_version.resolve_python_version(requested)
     report.python_version = str(resolved)
     report.python_version_origin = requested.origin.value
-    out.step(layers.describe_version(requested, resolved))
+    out.step(runtime.describe_version(requested, resolved))
     for title, body in python_version.version_warnings(requested):
         out.warning(title, body)
 
-    files = [REQUIREMENTS_FILE]
-    if test and (ctx.build_dir / TEST_REQUIREMENTS_FILE).is_file():
-        files.append(TEST_REQUIREMENTS_FILE)
-    # The whole requirements graph is read before anything is installed: a bad
-    # file fails the build here, with the cache untouched.
-    graphs = [
-        requirements.load_requirements_graph(ctx.build_dir, f, ctx.config_vars) for f in files
-    ]
+    manager = managers.for_app(ctx, resolved, test=test)
 
-    store = None if layers.cache_disabled(ctx.config_vars) else CacheStore(ctx.cache_root)
-    with layers.app_dir_link(ctx), layers.locked(store, out):
+    store = None if cache.cache_disabled(ctx.config_vars) else cache.CacheStore(ctx.cache_root)
+    with site.app_dir_link(ctx), cache.locked(store, out):
         started = time.monotonic()
-        result = layers.install_environment(ctx, store, resolved, files, graphs, report)
+        result = strategies.install_environment(ctx, store, manager, resolved, report)
         report.timed("dependencies", started)
 
         # After the environment is saved: NLTK data is never cached (nltk_corpora.py).
@@ -71,8 +62,8 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
         collected = not test and django.run_collectstatic(ctx, result.installed) == "ran"
         hooked = hooks.run_hook(ctx, "post_compile")
         if nltk_data or collected or hooked:
-            layers.check_cache_after_hooks(ctx, store, result)
-    layers.remove_disabled_cache(ctx, store)
+            cache.check_after_hooks(store, result.manifest, out)
+    cache.remove_disabled_cache(ctx.cache_root, store, out)
 
     profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data)
     profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data)

@@ -11,11 +11,21 @@ import os
 import resource
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 REPORT_PATH = Path("build-data") / "python.json"
+
+
+class CacheStatus(str, Enum):
+    EMPTY = "empty"  # no cache: a first build, or nothing usable was saved
+    REUSED = "reused"
+    UPDATED = "updated"  # the cached environment, updated in place
+    DISCARDED = "discarded"
+    DISABLED = "disabled"  # PYTHON_BUILD_CACHE=off
 
 
 @dataclass
@@ -26,7 +36,7 @@ class BuildReport:
     python_version_origin: str | None = None
     package_manager: str = "pip"
     pip_version: str | None = None
-    cache_status: str = "empty"
+    cache_status: CacheStatus = CacheStatus.EMPTY
     cache_discard_reasons: list[str] = field(default_factory=list)
     installed: list[dict[str, str]] = field(default_factory=list)
     unpinned: list[str] = field(default_factory=list)
@@ -35,11 +45,32 @@ class BuildReport:
     failure_reason: str | None = None
     _started: float = field(default_factory=time.monotonic, repr=False)
 
+    def record_install(
+        self,
+        status: CacheStatus,
+        reasons: Sequence[str],
+        installed: Mapping[str, str],
+        manager_fields: Mapping[str, Any],
+    ) -> None:
+        """Filled once, from the outcome of the install."""
+        self.cache_status = status
+        self.cache_discard_reasons = list(reasons)
+        self.installed = [{"name": n, "version": v} for n, v in sorted(installed.items())]
+        self.add(manager_fields)
+
+    def add(self, fields: Mapping[str, Any]) -> None:
+        """What a package manager adds (its version, unpinned packages...)."""
+        for name, value in fields.items():
+            if name.startswith("_") or name not in self.__dataclass_fields__:
+                raise KeyError(name)
+            setattr(self, name, value)
+
     def timed(self, name: str, started: float) -> None:
         self.durations[name] = round(time.monotonic() - started, 3)
 
     def to_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        data["cache_status"] = self.cache_status.value
         data["durations"]["total"] = round(time.monotonic() - self._started, 3)
         data["succeeded"] = self.failure_reason is None
         # The buildpack's own process only; pip and hooks are children.

@@ -198,10 +198,10 @@ def test_missing_cached_environment_is_a_reason(tmp_path: Path) -> None:
 def test_hook_writing_through_a_hard_link_is_caught_after_the_build(tmp_path: Path) -> None:
     store, saved = saved_store(tmp_path)
     built = tmp_path / "build" / ".heroku" / "python"
-    assert store.env_changed_since_saved(saved) == []
+    assert store.verify_env(saved) == []
     with (built / "bin" / "python3").open("a") as handle:  # same inode as the cache's copy
         handle.write("# patched by a hook\n")
-    assert store.env_changed_since_saved(saved) == [
+    assert store.verify_env(saved) == [
         "a file in the cached environment changed since it was saved: bin/python3 was modified"
     ]
 

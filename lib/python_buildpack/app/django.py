@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import config
 from ..context import BuildContext
 from ..errors import CollectstaticFailed
-from ..pip import python_executable
+from ..install.site import python_executable
 
 DISABLED_FILE = ".heroku/collectstatic_disabled"
 # manage.py is looked for this deep: classic's `find . -maxdepth 3 -name manage.py`.

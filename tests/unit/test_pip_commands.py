@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from python_buildpack import dependencies
 from python_buildpack.cache import Distribution
 from python_buildpack.commands import CaptureResult
 from python_buildpack.context import BuildContext
 from python_buildpack.errors import PipResolutionFailed
+from python_buildpack.install import site as install_site
+from python_buildpack.managers import pip_commands as dependencies
 from python_buildpack.output import Output
 from support.fakes import FakeRunner, make_context
 from support.wheels import build_wheel
@@ -121,12 +122,12 @@ def test_installed_set_differences_are_named_with_versions(tmp_path: Path) -> No
         with zipfile.ZipFile(build_wheel(tmp_path / "wheels", name, version)) as wheel:
             wheel.extractall(site)
     expected = {"flask": "3.0.0", "six": "1.16.0", "werkzeug": "3.0.1"}
-    assert dependencies.installed_mismatch(site, expected) == [
+    assert install_site.installed_mismatch(site, expected) == [
         "six is 1.15.0, expected 1.16.0",
         "stray 0.1 is installed but not required",
         "werkzeug 3.0.1 is missing",
     ]
-    assert dependencies.installed_mismatch(site, {"flask": "3.0.0", "six": "1.15.0"}) == [
+    assert install_site.installed_mismatch(site, {"flask": "3.0.0", "six": "1.15.0"}) == [
         "stray 0.1 is installed but not required"
     ]
 

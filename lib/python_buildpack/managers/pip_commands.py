@@ -2,7 +2,7 @@
 
 Every run uses the app's own command line (`pip install -r requirements.txt`),
 from BUILD_DIR so relative paths resolve as on the developer's machine, in the
-environment pip.app_pip_env() builds.
+environment pip_tool.app_pip_env() builds.
 """
 
 from __future__ import annotations
@@ -13,13 +13,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .cache import Distribution
-from .commands import display
-from .context import BuildContext
-from .diffs import keyed_differences
-from .environment import canonical_name, installed_distributions
-from .errors import PipInstallFailed, PipResolutionFailed
-from .pip import python_executable
+from ..cache.manifest import Distribution
+from ..commands import display
+from ..context import BuildContext
+from ..errors import PipInstallFailed, PipResolutionFailed
+from ..install.site import canonical_name, python_executable
 
 
 def requirement_args(files: Sequence[str]) -> list[str]:
@@ -108,14 +106,3 @@ def uninstall(ctx: BuildContext, names: Sequence[str], env: Mapping[str, str]) -
     result = ctx.runner.stream(argv, env=env, cwd=ctx.build_dir, output=ctx.output)
     if result.returncode != 0:
         raise PipInstallFailed(display(argv[2:]), result.tail)
-
-
-def installed_mismatch(site_packages: Path, expected: Mapping[str, str]) -> list[str]:
-    """Differences between what is installed and what should be (name -> version)."""
-    actual = installed_distributions(site_packages)
-    words = {
-        "removed": lambda n: f"{n} {expected[n]} is missing",
-        "added": lambda n: f"{n} {actual[n]} is installed but not required",
-        "changed": lambda n: f"{n} is {actual[n]}, expected {expected[n]}",
-    }
-    return [words[d](name) for name, d in keyed_differences(expected, actual)]

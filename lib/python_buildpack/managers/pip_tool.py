@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import config, vendoring
-from .commands import display
-from .context import BuildContext
-from .errors import PipBootstrapFailed, RuntimeWithoutEnsurepip
+from .. import config, vendoring
+from ..commands import display
+from ..context import BuildContext
+from ..errors import PipBootstrapFailed, RuntimeWithoutEnsurepip
+from ..install.site import python_executable
 
 
 def pip_pin(ctx: BuildContext) -> vendoring.PinnedWheel:
@@ -27,15 +28,6 @@ def pip_wheel(ctx: BuildContext) -> Path:
     pin = pip_pin(ctx)
     found = vendoring.find_wheel(pin, ctx.buildpack_dir / "vendor" / "wheels")
     return found or vendoring.fetch_wheel(pin, ctx.cache_root / "wheels", ctx.host_env)
-
-
-def python_executable(ctx: BuildContext) -> Path:
-    """The interpreter by its run-time path, so shebangs and RECORDs say /app."""
-    return ctx.runtime_python_dir / "bin" / "python3"
-
-
-def site_packages(python_dir: Path, major_minor: str) -> Path:
-    return python_dir / "lib" / f"python{major_minor}" / "site-packages"
 
 
 def isolated_env(ctx: BuildContext) -> dict[str, str]:

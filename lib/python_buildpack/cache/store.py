@@ -15,71 +15,21 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
-from . import environment
-from .environment import Snapshot
-from .output import Output
+from ..output import Output
+from . import tree
+from .manifest import FORMAT, FormatMismatch, Manifest
 
-FORMAT = 2
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """One installed distribution, and what decides its files."""
-
-    name: str
-    version: str
-    # The source as pip reports it: hash of the archive, URL of a direct
-    # reference, VCS commit. A different source means different files.
-    source: str
-    requested: bool
-    direct: bool
+CACHE_SWITCH = "PYTHON_BUILD_CACHE"
 
 
-@dataclass(frozen=True)
-class Manifest:
-    format: int
-    fingerprint: dict[str, Any]
-    distributions: tuple[Distribution, ...]
-    snapshot: Snapshot = field(repr=False)
-
-    def to_json(self) -> str:
-        # Not dataclasses.asdict(self): it deep-copies the snapshot of every file.
-        data = {
-            "format": self.format,
-            "fingerprint": self.fingerprint,
-            "distributions": [asdict(d) for d in self.distributions],
-            "snapshot": self.snapshot,
-        }
-        return json.dumps(data, sort_keys=True, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> Manifest:
-        data = json.loads(text)
-        if not isinstance(data, dict) or not isinstance(data.get("format"), int):
-            raise ValueError("no format version")
-        if data["format"] != FORMAT:
-            raise FormatMismatch(data["format"])
-        return cls(
-            format=data["format"],
-            fingerprint=dict(data["fingerprint"]),
-            distributions=tuple(Distribution(**d) for d in data["distributions"]),
-            snapshot=dict(data["snapshot"]),
-        )
-
-
-class FormatMismatch(ValueError):
-    def __init__(self, found: int) -> None:
-        super().__init__(found)
-        self.found = found
+def cache_disabled(config_vars: Mapping[str, str]) -> bool:
+    return config_vars.get(CACHE_SWITCH, "").strip().lower() in ("off", "0", "false", "no")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -125,8 +75,13 @@ class CacheStore:
         self.runtimes_dir = root / "runtimes"
         self.pip_cache_dir = root / "pip"
 
+    def tool_cache(self, manager: str) -> Path:
+        """A package manager's own download cache (pip's: CACHE_DIR/python/pip)."""
+        return self.root / manager
+
     @contextlib.contextmanager
     def locked(self, output: Output) -> Iterator[None]:
+        """Held for the whole build: builds sharing a cache take turns."""
         self.root.mkdir(parents=True, exist_ok=True)
         with (self.root / "lock").open("a") as handle:
             try:
@@ -170,8 +125,8 @@ class CacheStore:
         """That env/ is exactly what the manifest describes: no file changed since."""
         if not self.env_dir.is_dir():
             return ["the cached environment is missing"]
-        found = environment.snapshot(self.env_dir)
-        return _changed_files(environment.snapshot_changes(manifest.snapshot, found))
+        found = tree.snapshot(self.env_dir)
+        return _changed_files(tree.snapshot_changes(manifest.snapshot, found))
 
     def restore(self, dest: Path, manifest: Manifest) -> list[str]:
         """Link env/ into dest and check, in the same pass, that it is exactly what
@@ -180,8 +135,8 @@ class CacheStore:
         if not self.env_dir.is_dir():
             return ["the cached environment is missing"]
         dest.parent.mkdir(parents=True, exist_ok=True)
-        found = environment.link_tree(self.env_dir, dest)
-        changes = environment.snapshot_changes(manifest.snapshot, found)
+        found = tree.link_tree(self.env_dir, dest)
+        changes = tree.snapshot_changes(manifest.snapshot, found)
         if changes:
             remove_tree(dest)
         return _changed_files(changes)
@@ -202,12 +157,12 @@ class CacheStore:
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         new_env = staging / "env"
-        environment.link_tree(python_dir, new_env)
+        tree.link_tree(python_dir, new_env)
         manifest = Manifest(
             format=FORMAT,
             fingerprint=manifest_without_snapshot.fingerprint,
             distributions=manifest_without_snapshot.distributions,
-            snapshot=environment.snapshot(new_env),
+            snapshot=tree.snapshot(new_env),
         )
         # From here until the new manifest is in place there is no valid cache.
         remove_tree(self.manifest_path)
@@ -219,6 +174,41 @@ class CacheStore:
         remove_tree(staging)
         return manifest
 
-    def env_changed_since_saved(self, manifest: Manifest) -> list[str]:
-        """After hooks ran: did anything write through a hard link into the cache?"""
-        return self.verify_env(manifest)
+
+@contextlib.contextmanager
+def locked(store: CacheStore | None, output: Output) -> Iterator[None]:
+    if store is None:
+        yield
+    else:
+        with store.locked(output):
+            yield
+
+
+def remove_disabled_cache(cache_root: Path, store: CacheStore | None, output: Output) -> None:
+    """With the cache switched off, the old one goes, once the build has succeeded
+    (a failed build leaves it), and under the lock (another build may use it)."""
+    if store is not None:
+        return
+    old = CacheStore(cache_root)
+    if old.root.is_dir() and any(p.name != "lock" for p in old.root.iterdir()):
+        with old.locked(output):
+            old.clear()
+        output.step(f"Removed the old build cache ({CACHE_SWITCH}=off)")
+
+
+def check_after_hooks(store: CacheStore | None, manifest: Manifest | None, output: Output) -> None:
+    """The build's files are hard links to the cache's: a hook that wrote into one in
+    place changed the cached copy too. Then the cache must not be used again."""
+    if store is None or manifest is None:
+        return
+    changed = store.verify_env(manifest)
+    if changed:
+        store.discard()
+        output.warning(
+            "A build step changed installed files in place.",
+            "After the packages were installed, something (a hook, collectstatic) wrote\n"
+            "into files under .heroku/python:\n"
+            + "\n".join(f"- {c}" for c in changed)
+            + "\n\nThe build cache was discarded so that the next build starts clean.\n"
+            "Write generated files elsewhere, or replace files instead of editing them.",
+        )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from python_buildpack import fingerprint, resolution
+from python_buildpack.managers import pip_inputs
+from python_buildpack.managers import pip_pinned as resolution
+from python_buildpack.managers.pip_inputs import Line
+from python_buildpack.managers.pip_pinned import PinnedPlan
 from python_buildpack.requirements import RequirementsGraph, parse_requirements_graph
-from python_buildpack.resolution import PinnedPlan
 from support.fakes import FakeRunner, make_context
 from support.wheels import build_wheel
 
@@ -25,14 +26,11 @@ def graph_of(files: Mapping[str, str]) -> RequirementsGraph:
     return parse_requirements_graph("requirements.txt", files.__getitem__, config_vars={})
 
 
-def entries_of(tmp_path: Path, files: Mapping[str, str]) -> dict[str, Any]:
+def entries_of(tmp_path: Path, files: Mapping[str, str]) -> Mapping[str, Line]:
     """The fingerprint's requirement entries, as the cache manifest keeps them."""
     ctx = make_context(tmp_path, FakeRunner())
-    inputs = fingerprint.compute(
-        ctx, [graph_of(files)], ["requirements.txt"], python="3.12.4", runtime_url="", pip="24.0"
-    )
-    entries: dict[str, Any] = inputs.values["entries"]
-    return entries
+    facts = pip_inputs.compute(ctx, [graph_of(files)], ["requirements.txt"], pip="24.0")
+    return facts.inputs.entries
 
 
 def plan(tmp_path: Path, old: str, new: str, installed: Mapping[str, str]) -> PinnedPlan:

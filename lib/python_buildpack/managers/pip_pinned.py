@@ -16,13 +16,13 @@ import platform
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from packaging.markers import Marker, default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from .requirements import RequirementsGraph
+from ..requirements import RequirementsGraph
+from .pip_inputs import Line
 
 
 @dataclass(frozen=True)
@@ -32,19 +32,17 @@ class PinnedPlan:
 
 
 def plan_pinned_update(
-    old_entries: Mapping[str, Mapping[str, str]],
-    new_entries: Mapping[str, Mapping[str, str]],
-    installed: Mapping[str, str],
+    old_entries: Mapping[str, Line], new_entries: Mapping[str, Line], installed: Mapping[str, str]
 ) -> PinnedPlan:
     """Which installed packages the changed lines make stale, and whether pip must
     install anything. A package whose only change is its pinned version is left to
     pip, which replaces it; any other change to its lines removes it first."""
 
-    def by_name(entries: Mapping[str, Mapping[str, str]]) -> dict[str, set[tuple[str, str]]]:
+    def by_name(entries: Mapping[str, Line]) -> dict[str, set[tuple[str, str]]]:
         found: dict[str, set[tuple[str, str]]] = {}
         for key, entry in entries.items():
-            if entry.get("name"):
-                found.setdefault(entry["name"], set()).add((key, entry["hash"]))
+            if entry.name:
+                found.setdefault(entry.name, set()).add((key, entry.hash))
         return found
 
     old, new = by_name(old_entries), by_name(new_entries)
@@ -58,7 +56,7 @@ def plan_pinned_update(
                 uninstall.append(name)
             continue
         install = True
-        pins = {e.get("pin", "") for e in new_entries.values() if e.get("name") == name}
+        pins = {e.pin for e in new_entries.values() if e.name == name}
         version_bump_only = "" not in pins and installed.get(name) not in pins
         if name in installed and not version_bump_only:
             uninstall.append(name)
@@ -144,9 +142,9 @@ def closure(
     return reached, problems
 
 
-def pinned_versions(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
+def pinned_versions(entries: Mapping[str, Line]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for entry in entries.values():
-        if entry.get("name") and entry.get("pin"):
-            found.setdefault(entry["name"], set()).add(entry["pin"])
+        if entry.name and entry.pin:
+            found.setdefault(entry.name, set()).add(entry.pin)
     return found

@@ -1,23 +1,47 @@
-"""The installed environment (`.heroku/python`) as files: what is installed, a
-cheap snapshot of every file, and copying it by hard links."""
+"""The installed environment (`.heroku/python`) as files: where things are, what
+is installed, and whether it is exactly what should be."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import email.parser
 import hashlib
 import io
-import itertools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .diffs import keyed_differences
+from ..cache.changes import keyed_differences
+from ..cache.store import remove_tree
+from ..cache.tree import scan
+from ..context import BuildContext
 
-# relpath -> [size, mtime_ns, inode, mode] for a file, or ["link", target] for a symlink.
-Snapshot = dict[str, list[object]]
+
+def site_packages(python_dir: Path, major_minor: str) -> Path:
+    return python_dir / "lib" / f"python{major_minor}" / "site-packages"
+
+
+def python_executable(ctx: BuildContext) -> Path:
+    """The interpreter by its run-time path, so shebangs and RECORDs say /app."""
+    return ctx.runtime_python_dir / "bin" / "python3"
+
+
+@contextlib.contextmanager
+def app_dir_link(ctx: BuildContext) -> Iterator[None]:
+    """Make `$BUILDPACK_APP_DIR/.heroku/python` lead to the build's Python, so that
+    sys.prefix, shebangs and .pth paths are the ones the app will run with."""
+    link = ctx.runtime_python_dir
+    if os.path.realpath(ctx.app_dir) != os.path.realpath(ctx.build_dir):
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() or link.is_file():
+            link.unlink()
+        elif link.is_dir():
+            remove_tree(link)
+        link.symlink_to(ctx.python_dir)
+    yield
 
 
 def canonical_name(name: str) -> str:
@@ -44,58 +68,20 @@ def installed_distributions(site_packages: Path) -> dict[str, str]:
     return found
 
 
-def recorded_files(site_packages: Path) -> set[Path]:
-    """Every file that an installed distribution's RECORD lists, as absolute paths."""
-    return {Path(os.path.normpath(site_packages / rel)) for rel in _record_rows(site_packages)}
+def installed_mismatch(site: Path, expected: Mapping[str, str]) -> list[str]:
+    """Differences between what is installed and what should be (name -> version)."""
+    actual = installed_distributions(site)
+    words = {
+        "removed": lambda n: f"{n} {expected[n]} is missing",
+        "added": lambda n: f"{n} {actual[n]} is installed but not required",
+        "changed": lambda n: f"{n} is {actual[n]}, expected {expected[n]}",
+    }
+    return [words[d](name) for name, d in keyed_differences(expected, actual)]
 
 
-def _scan(root: Path, link_to: Path | None = None) -> Snapshot:
-    """Stat every file below root in one pass (os.scandir: no pathlib on this hot
-    path); with link_to, also recreate the tree there by hard links."""
-    result: Snapshot = {}
-    pending = [("", str(root))]
-    while pending:
-        rel, path = pending.pop()
-        with os.scandir(path) as entries:
-            for entry in entries:
-                name = rel + entry.name
-                if entry.is_symlink():
-                    target = os.readlink(entry.path)
-                    result[name] = ["link", target]
-                    if link_to is not None:
-                        os.symlink(target, os.path.join(link_to, name))
-                elif entry.is_dir(follow_symlinks=False):
-                    if link_to is not None:
-                        os.mkdir(os.path.join(link_to, name))
-                    pending.append((name + "/", entry.path))
-                else:
-                    st = entry.stat(follow_symlinks=False)
-                    result[name] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode]
-                    if link_to is not None:
-                        os.link(entry.path, os.path.join(link_to, name))
-    return result
-
-
-def snapshot(root: Path) -> Snapshot:
-    """relpath -> [size, mtime_ns, inode, mode] of every file (["link", target] for
-    a symlink). A write or chmod through any hard link changes one of them."""
-    return _scan(root)
-
-
-def snapshot_changes(expected: Snapshot, actual: Snapshot, *, limit: int = 5) -> list[str]:
-    """What differs, in words, the first few only."""
-    words = {"removed": "was removed", "added": "was added", "changed": "was modified"}
-    return [
-        f"{rel} {words[d]}"
-        for rel, d in itertools.islice(keyed_differences(expected, actual), limit)
-    ]
-
-
-def link_tree(src: Path, dst: Path) -> Snapshot:
-    """Copy a tree by hard links (cp -al): no data copied. Returns the snapshot of
-    src taken on the way, so a caller can check what it linked in the same pass."""
-    dst.mkdir(parents=True)
-    return _scan(src, link_to=dst)
+def verify(site: Path, expected: Mapping[str, str]) -> list[str]:
+    """Exactly the expected distributions, and no file that none of them owns."""
+    return installed_mismatch(site, expected) + unowned_or_missing(site)
 
 
 def prune_empty_dirs(root: Path) -> None:
@@ -127,7 +113,7 @@ def unowned_or_missing(site_packages: Path, *, limit: int = 5) -> list[str]:
     """Files in site-packages that no installed distribution owns (left behind by an
     uninstall), and owned files that are gone (removed by another's uninstall)."""
     recorded = _record_rows(site_packages)
-    present = set(_scan(site_packages))
+    present = set(scan(site_packages))
     problems = [
         f"{rel} belongs to no installed package"
         for rel in sorted(present - recorded)

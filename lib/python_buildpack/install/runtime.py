@@ -1,0 +1,88 @@
+"""The pristine runtime: Python itself, installed into `.heroku/python`.
+
+With the cache on, the extracted runtime is kept in CACHE_DIR/python/runtimes and
+linked into place (checked against its snapshot first); with it off, downloaded
+and extracted each build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+from pathlib import Path
+
+from .. import runtime
+from ..cache import tree
+from ..cache.store import CacheStore, remove_tree, write_atomically
+from ..context import BuildContext
+from ..python_version import (
+    LATEST_PATCH,
+    RequestedPythonVersion,
+    ResolvedPythonVersion,
+    VersionOrigin,
+)
+
+
+def describe_version(requested: RequestedPythonVersion, resolved: ResolvedPythonVersion) -> str:
+    if requested.origin is VersionOrigin.DEFAULT:
+        return f"No Python version specified, using the current default of Python {resolved}"
+    return f"Using Python {requested} specified in {requested.origin_file}"
+
+
+def source_url(ctx: BuildContext) -> str:
+    return runtime.runtime_base_url(ctx.config_vars, ctx.host_env)
+
+
+def install_runtime(
+    ctx: BuildContext, store: CacheStore | None, version: ResolvedPythonVersion, base_url: str
+) -> None:
+    name = runtime.archive_name(str(version), ctx.stack.ubuntu, ctx.arch)
+    url = f"{base_url.rstrip('/')}/{name}"
+    ctx.output.step(f"Installing Python {version}")
+    if store is None:
+        with tempfile.TemporaryDirectory(prefix="python-runtime-") as tmp:
+            archive = Path(tmp) / name
+            _download(ctx, url, archive, version)
+            runtime.extract_archive(archive, ctx.python_dir)
+        return
+    pristine = _pristine_runtime(ctx, store, name, url, version)
+    tree.link_tree(pristine, ctx.python_dir)
+
+
+def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPythonVersion) -> None:
+    supported = [f"{m}.{n}.{p}" for (m, n), p in sorted(LATEST_PATCH.items())]
+    runtime.download_runtime(
+        url,
+        archive,
+        trust_env=ctx.host_env,
+        version=str(version),
+        stack=ctx.stack.name,
+        arch=ctx.arch,
+        supported=supported,
+    )
+
+
+def _pristine_runtime(
+    ctx: BuildContext, store: CacheStore, name: str, url: str, version: ResolvedPythonVersion
+) -> Path:
+    """An extracted runtime kept in the cache, checked against its snapshot."""
+    stem = name.removesuffix(".tar.zst")
+    target = store.runtimes_dir / stem
+    stamp = store.runtimes_dir / f"{stem}.json"
+    with contextlib.suppress(OSError, ValueError):
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+        if saved["url"] == url and saved["snapshot"] == tree.snapshot(target):
+            ctx.output.info("Using the cached copy of the runtime")
+            return target
+    store.runtimes_dir.mkdir(parents=True, exist_ok=True)
+    remove_tree(target)
+    with tempfile.TemporaryDirectory(dir=store.runtimes_dir, prefix=".download-") as tmp:
+        archive = Path(tmp) / name
+        _download(ctx, url, archive, version)
+        runtime.extract_archive(archive, target)
+    write_atomically(stamp, json.dumps({"url": url, "snapshot": tree.snapshot(target)}))
+    for other in store.runtimes_dir.iterdir():  # one runtime at a time is enough
+        if other not in (target, stamp):
+            remove_tree(other)
+    return target

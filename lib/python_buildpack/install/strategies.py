@@ -1,0 +1,169 @@
+"""Bring `.heroku/python` to the state a clean build would give, as cheaply as the
+cache allows: decide (plan.py), then carry the plan out here, then save.
+
+Every decision is explained in the log in terms of the user's own files; the
+package manager (managers/) does the installing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..cache.inputs import Fingerprint, Platform, sha256_text
+from ..cache.manifest import Distribution, Manifest
+from ..cache.store import CACHE_SWITCH, CacheStore, remove_tree
+from ..context import BuildContext
+from ..errors import BuildpackError, EnvironmentMismatch
+from ..managers.base import Drift, PackageManager
+from ..python_version import ResolvedPythonVersion
+from ..report import BuildReport, CacheStatus
+from . import plan, runtime, site
+from .plan import Disabled, Plan, Reuse, Update
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: CacheStatus
+    reasons: tuple[str, ...]
+    distributions: Mapping[str, Distribution]
+    # The manifest of the environment in place when it was reused as it is.
+    reused: Manifest | None = None
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    status: CacheStatus
+    installed: dict[str, str]
+    manifest: Manifest | None
+
+
+def install_environment(
+    ctx: BuildContext,
+    store: CacheStore | None,
+    manager: PackageManager[Any],
+    version: ResolvedPythonVersion,
+    report: BuildReport,
+) -> InstallResult:
+    source = runtime.source_url(ctx)
+    report.add(manager.report_fields(None))
+    inputs = manager.prepare(store.tool_cache(manager.name) if store else None)
+    platform = Platform(
+        stack=ctx.stack.name,
+        arch=ctx.arch,
+        app_dir=str(ctx.app_dir),
+        python=str(version),
+        runtime=sha256_text(source),
+    )
+    fingerprint = Fingerprint(platform, manager.name, inputs)
+
+    manifest, unusable = store.load_manifest() if store else (None, [])
+    found = None
+    if store is not None and manifest is not None and plan.worth_restoring(manifest, fingerprint):
+        # Restored by hard links and checked against the manifest in one pass.
+        found = store.restore(ctx.python_dir, manifest)
+    decision = plan.decide(
+        manifest, fingerprint, found, enabled=store is not None, unusable=unusable
+    )
+
+    strategies = Strategies(ctx, store, manager, version, source)
+    try:
+        outcome = strategies.carry_out(decision)
+    except BuildpackError:
+        # A failed build still reports what was decided, and why.
+        report.record_install(decision.status, decision.reasons, {}, {})
+        raise
+    if outcome.reused is not None:
+        installed = {d.name: d.version for d in outcome.reused.distributions}
+        saved: Manifest | None = outcome.reused
+    else:
+        installed = site.installed_distributions(strategies.site)
+        saved = strategies.save(outcome, fingerprint)
+    report.record_install(
+        outcome.status, outcome.reasons, installed, manager.report_fields(installed)
+    )
+    for title, body in manager.warnings(installed):
+        ctx.output.warning(title, body)
+    return InstallResult(outcome.status, installed, saved)
+
+
+@dataclass(frozen=True)
+class Strategies:
+    ctx: BuildContext
+    store: CacheStore | None
+    manager: PackageManager[Any]
+    version: ResolvedPythonVersion
+    runtime_url: str
+
+    @property
+    def site(self) -> Path:
+        return site.site_packages(self.ctx.python_dir, self.version.major_minor)
+
+    def carry_out(self, decision: Plan) -> Outcome:
+        out = self.ctx.output
+        if isinstance(decision, Reuse):
+            return self.reuse(decision.manifest)
+        if isinstance(decision, Update):
+            return self.update(decision.manifest, decision.old, decision.reasons, None)
+        if isinstance(decision, Disabled):
+            out.step(f"Build cache disabled ({CACHE_SWITCH}=off): installing from scratch")
+            return Outcome(CacheStatus.DISABLED, (), self.fresh())
+        if decision.reasons:
+            out.step("Discarding cache since:")
+            out.lines(f"- {reason}" for reason in decision.reasons)
+        # The old environment stays in the cache until a new one replaces it: a build
+        # that fails from here on leaves the last good cache for the next build.
+        return Outcome(decision.status, decision.reasons, self.fresh())
+
+    def reuse(self, manifest: Manifest) -> Outcome:
+        """Nothing changed, unless the manager finds that a clean install would now
+        differ (pip: unpinned packages); then that is an update."""
+        drift = self.manager.check_before_reuse(manifest)
+        if drift is not None:
+            return self.update(manifest, None, drift.reasons, drift)
+        self.ctx.output.step(self.manager.reuse_message(len(manifest.distributions)))
+        return Outcome(CacheStatus.REUSED, (), {}, reused=manifest)
+
+    def update(
+        self, manifest: Manifest, old: Any, reasons: tuple[str, ...], drift: Drift | None
+    ) -> Outcome:
+        """Start from the restored environment and change only what differs from a
+        clean install; if the result is not exactly that, build from scratch."""
+        out = self.ctx.output
+        out.step("Updating the cached environment since:")
+        out.lines(f"- {reason}" for reason in reasons)
+        updated = self.manager.update(old, manifest, drift, lambda: self._restore_again(manifest))
+        if not updated.problems:
+            return Outcome(CacheStatus.UPDATED, reasons, updated.distributions)
+        problems = tuple(updated.problems[:5])
+        out.step("The updated environment differs from a clean install; rebuilding")
+        out.lines(f"- {p}" for p in problems)
+        return Outcome(CacheStatus.DISCARDED, reasons + problems, self.fresh())
+
+    def fresh(self) -> Mapping[str, Distribution]:
+        """A pristine runtime, the manager's tool, then everything."""
+        remove_tree(self.ctx.python_dir)
+        runtime.install_runtime(self.ctx, self.store, self.version, self.runtime_url)
+        self.manager.install_tool()
+        dists = self.manager.install()
+        problems = site.verify(self.site, self.manager.must_be_installed(dists))
+        if problems:
+            raise EnvironmentMismatch(problems)
+        return dists
+
+    def save(self, outcome: Outcome, fingerprint: Fingerprint[Any]) -> Manifest | None:
+        if self.store is None:
+            return None
+        self.ctx.output.step("Saving cache")
+        dists = tuple(sorted(outcome.distributions.values(), key=lambda d: d.name))
+        draft = Manifest(0, fingerprint.to_json(), dists, {})
+        return self.store.save(self.ctx.python_dir, draft)
+
+    def _restore_again(self, manifest: Manifest) -> None:
+        """Back to the cached environment as it was, before a second way of updating."""
+        assert self.store is not None
+        problems = self.store.restore(self.ctx.python_dir, manifest)
+        if problems:  # The cache changed under us while we hold its lock: a bug.
+            raise RuntimeError(f"the cached environment changed during the build: {problems}")

@@ -1,0 +1,225 @@
+"""pip: `requirements.txt` (and `requirements-test.txt` for bin/test-compile).
+
+Updating a cached environment takes one of two ways. When every package is pinned,
+the changed lines alone say what to remove and what to install (pip_pinned.py);
+otherwise pip's dry run says what a clean install picks now, and what differs is
+uninstalled and installed. Either result is checked; a wrong one goes back to the
+pipeline as problems, and the pipeline rebuilds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import requirements
+from ..cache.changes import equal_except
+from ..cache.manifest import Distribution, Manifest
+from ..context import BuildContext
+from ..install import site
+from ..python_version import ResolvedPythonVersion
+from . import pip_commands, pip_pinned, pip_tool
+from .base import Drift, PackageManager, Updated
+from .pip_inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
+
+REQUIREMENTS_FILE = "requirements.txt"
+TEST_REQUIREMENTS_FILE = "requirements-test.txt"
+INSTALLING = "Installing dependencies using pip"
+
+
+class Pip(PackageManager[PipInputs]):
+    name = "pip"
+
+    def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
+        self.ctx = ctx
+        self.python = python
+        self.version = pip_tool.pip_pin(ctx).version
+        self.files = [REQUIREMENTS_FILE]
+        if test and (ctx.build_dir / TEST_REQUIREMENTS_FILE).is_file():
+            self.files.append(TEST_REQUIREMENTS_FILE)
+        # The whole requirements graph is read before anything is installed: a bad
+        # file fails the build here, with the cache untouched.
+        self.graphs = [
+            requirements.load_requirements_graph(ctx.build_dir, f, ctx.config_vars)
+            for f in self.files
+        ]
+        self.env: dict[str, str] = {}
+        self._facts: PipFacts | None = None
+
+    @property
+    def facts(self) -> PipFacts:
+        assert self._facts is not None, "prepare() first"
+        return self._facts
+
+    @property
+    def site(self) -> Path:
+        return site.site_packages(self.ctx.python_dir, self.python.major_minor)
+
+    # --- inputs -----------------------------------------------------------------
+
+    def input_files(self) -> Sequence[str]:
+        return self.files
+
+    def config_prefixes(self) -> Sequence[str]:
+        return ("PIP_",)
+
+    def prepare(self, tool_cache: Path | None) -> PipInputs:
+        self.env = pip_tool.app_pip_env(self.ctx, tool_cache)
+        self._facts = compute(self.ctx, self.graphs, self.files, pip=self.version)
+        return self._facts.inputs
+
+    def reuse_message(self, packages: int) -> str:
+        return describe_reuse(self.facts.inputs, packages)
+
+    # --- installing ---------------------------------------------------------------
+
+    def check_before_reuse(self, manifest: Manifest) -> Drift | None:
+        """Nothing changed. With unpinned packages, pip's dry run must agree first."""
+        if not self.facts.needs_resolution(manifest):
+            return None
+        self.ctx.output.step("Checking what a clean install would pick for unpinned requirements")
+        clean = self._clean_resolution()
+        drift = distribution_changes(manifest.distributions, clean)
+        return Drift(tuple(drift), clean) if drift else None
+
+    def install_tool(self) -> None:
+        pip_tool.install_pip(self.ctx, self.python.major_minor)
+
+    def install(self) -> dict[str, Distribution]:
+        self.ctx.output.step(INSTALLING)
+        return self._distributions(self._pip_install())
+
+    def update(
+        self,
+        old: PipInputs,
+        manifest: Manifest,
+        drift: Drift | None,
+        restore_again: Callable[[], None],
+    ) -> Updated:
+        if drift is None and self._pinned_update_possible(old, manifest):
+            dists = self._pinned(old, manifest)
+            if dists is not None:
+                return Updated(dists)
+            self.ctx.output.info("Asking pip what a clean install picks instead")
+            restore_again()
+        return self._general(manifest, drift.clean if drift else None)
+
+    def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:
+        versions = {name: dist.version for name, dist in installed.items()}
+        versions.setdefault("pip", self.version)  # the buildpack's, unless the app pins it
+        return versions
+
+    def report_fields(self, installed: Mapping[str, str] | None) -> dict[str, Any]:
+        if installed is None:
+            return {"package_manager": self.name, "pip_version": self.version}
+        return {"unpinned": [*self.facts.unpinned, *self.facts.unpinned_transitive(installed)]}
+
+    def warnings(self, installed: Mapping[str, str]) -> list[tuple[str, str]]:
+        direct, transitive = self.facts.unpinned, self.facts.unpinned_transitive(installed)
+        if not direct and not transitive:
+            return []
+        lines = [f"- {line}" for line in direct]
+        lines += [f"- {name} (installed as a dependency; no file pins it)" for name in transitive]
+        return [
+            (
+                "Some packages are not pinned to an exact version.",
+                "A clean build may pick newer versions of these at any time:\n"
+                + "\n".join(lines)
+                + "\n\nSo before reusing the cache, every build asks pip what a clean install\n"
+                "would pick now, which takes time. Pin every package to make builds\n"
+                "repeatable and cached builds instant, for example:\n\n"
+                "  pip freeze > requirements.txt",
+            )
+        ]
+
+    # --- the two ways of updating ---------------------------------------------------
+
+    def _pinned_update_possible(self, old: PipInputs, manifest: Manifest) -> bool:
+        return equal_except(old, self.facts.inputs, LINE_FIELDS) and (
+            self.facts.pinned_update_possible(old, manifest)
+        )
+
+    def _pinned(self, old: PipInputs, manifest: Manifest) -> dict[str, Distribution] | None:
+        """Every package is pinned: the changed lines alone say what to do."""
+        ctx, new = self.ctx, self.facts.inputs
+        cached = {d.name: d for d in manifest.distributions}
+        plan = pip_pinned.plan_pinned_update(old.entries, new.entries, manifest.versions)
+        if plan.uninstall:
+            pip_commands.uninstall(ctx, plan.uninstall, self.env)
+        dists = {name: d for name, d in cached.items() if name not in plan.uninstall}
+        if plan.install:
+            ctx.output.step(INSTALLING)
+            dists.update(self._distributions(self._pip_install()))
+        metadata = pip_pinned.installed_requirements(self.site)
+        marker_env = pip_pinned.marker_environment(str(self.python))
+        reached, problems = pip_pinned.closure(self.graphs, metadata, marker_env)
+        unneeded = sorted(set(metadata) - reached - {"pip"})
+        if unneeded and not problems:
+            pip_commands.uninstall(ctx, unneeded, self.env)
+            dists = {n: d for n, d in dists.items() if n not in unneeded}
+        pins = pip_pinned.pinned_versions(new.entries)
+        problems += [
+            f"{name} {dists[name].version} is installed, but {name}=={' or '.join(sorted(v))} "
+            "is pinned"
+            for name, v in pins.items()
+            if name in dists and dists[name].version not in v
+        ]
+        site.prune_empty_dirs(self.site)
+        problems += site.verify(self.site, self.must_be_installed(dists))
+        if problems:
+            ctx.output.lines(f"- {p}" for p in problems[:5])
+            return None
+        return dists
+
+    def _general(self, manifest: Manifest, clean: Mapping[str, Distribution] | None) -> Updated:
+        """pip's dry run says what a clean install picks; change what differs."""
+        if clean is None:
+            clean = self._clean_resolution()
+        old = {d.name: d for d in manifest.distributions if d.name != "pip"}
+        stale = sorted(name for name, dist in old.items() if clean.get(name) != dist)
+        if stale:
+            pip_commands.uninstall(self.ctx, stale, self.env)
+            site.prune_empty_dirs(self.site)
+        if any(name not in old or old[name] != dist for name, dist in clean.items()):
+            self.ctx.output.step(INSTALLING)
+            self._pip_install()
+        return Updated(clean, site.verify(self.site, self.must_be_installed(clean)))
+
+    # --- pip itself ---------------------------------------------------------------------
+
+    def _clean_resolution(self) -> dict[str, Distribution]:
+        return self._distributions(pip_commands.resolve(self.ctx, self.files, self.env))
+
+    def _pip_install(self) -> dict[str, Any]:
+        report = pip_commands.install(self.ctx, self.files, self.env)
+        site.relocate_build_paths(self.site, self.ctx.build_dir, self.ctx.app_dir)
+        return report
+
+    def _distributions(self, report: Mapping[str, Any]) -> dict[str, Distribution]:
+        relocation = (self.ctx.build_dir.as_uri(), self.ctx.app_dir.as_uri())
+        return pip_commands.distributions_from_report(report, self.facts.local_hashes, relocation)
+
+
+def distribution_changes(
+    cached: Iterable[Distribution], clean: Mapping[str, Distribution]
+) -> list[str]:
+    """How a clean install now differs from the cached one, from pip's dry run."""
+    # pip is the buildpack's own unless the app pins it; either way not drift.
+    old = {d.name: d for d in cached if d.name != "pip"}
+    clean = {name: d for name, d in clean.items() if name != "pip"}
+    messages = []
+    for name in sorted(old.keys() | clean.keys()):
+        before, after = old.get(name), clean.get(name)
+        if after is None and before is not None:
+            messages.append(f"pip would no longer install {name} {before.version}")
+        elif before is None and after is not None:
+            messages.append(f"pip would now also install {name} {after.version}")
+        elif before is not None and after is not None and before != after:
+            if before.version != after.version:
+                messages.append(
+                    f"pip would now install {name} {after.version} instead of {before.version}"
+                )
+            else:
+                messages.append(f"pip would now install {name} {after.version} from another source")
+    return messages
