@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py                      # make bench
     .venv/bin/python bench/run.py --smoke              # make bench-smoke (CI): N=10, 1 run
     .venv/bin/python bench/run.py --sizes 10,50 --runs 5 --workdir /dev/shm/bench
+    .venv/bin/python bench/run.py --apps unpinned --runs 3 --index-delay 50
 
 For apps of N generated packages (and one real app from PyPI, downloaded once into
 .cache/bench-wheelhouse-real/), it times `bin/compile` in these scenarios, each
@@ -26,6 +27,12 @@ and, in the same runs, with the same wheels and runtime:
                   pip, copied by `cp -al`), pip's cache warm: rebuild-every-time
     baseline (c)  the same `pip install -r` over an environment that already has it
                   all: the classic buildpack's cached path
+
+The unpinned app (bench/unpinned.py: 15 ranges, 45 unpinned dependencies, on a local
+index with --index-delay ms per request) has its own scenarios: cold, unchanged (as the
+buildpack does it), unchanged_dry_run (the same with PYTHON_BUILDPACK_INDEX_CHECK=off in
+ENV_DIR: pip's dry run, the path before issue 10), floor (a) and baseline (b), a fresh
+`pip install -r` from the index; the table adds the ratio to the dry-run path.
 
 Wall time is measured around the process; memory is the buildpack's own peak RSS
 (`peak_memory_mb` from bin/report) and, for the whole process tree, the largest
