@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py                      # make bench
     .venv/bin/python bench/run.py --smoke              # make bench-smoke (CI): N=10, 1 run
     .venv/bin/python bench/run.py --sizes 10,50 --runs 5 --workdir /dev/shm/bench
+    .venv/bin/python bench/run.py --apps unpinned --runs 3 --index-delay 50
 
 For apps of N generated packages (and one real app from PyPI, downloaded once into
 .cache/bench-wheelhouse-real/), it times `bin/compile` in these scenarios, each
@@ -26,6 +27,12 @@ and, in the same runs, with the same wheels and runtime:
                   pip, copied by `cp -al`), pip's cache warm: rebuild-every-time
     baseline (c)  the same `pip install -r` over an environment that already has it
                   all: the classic buildpack's cached path
+
+The unpinned app (bench/unpinned.py: 15 ranges, 45 unpinned dependencies, on a local
+index with --index-delay ms per request) has its own scenarios: cold, unchanged (as the
+buildpack does it), unchanged_dry_run (the same with PYTHON_BUILDPACK_INDEX_CHECK=off in
+ENV_DIR: pip's dry run, the path before issue 10), floor (a) and baseline (b), a fresh
+`pip install -r` from the index; the table adds the ratio to the dry-run path.
 
 Wall time is measured around the process; memory is the buildpack's own peak RSS
 (`peak_memory_mb` from bin/report) and, for the whole process tree, the largest
@@ -60,6 +67,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+
+import unpinned  # noqa: E402  (bench/unpinned.py)
 
 from support.runtime import packed_runtime  # noqa: E402
 from support.wheels import build_wheel, dist_name  # noqa: E402
@@ -240,13 +249,17 @@ def build_package(store: Path, index_or_name: int | str, version: str) -> Path:
         requires = [f"{package_name(0)}>=1.0", f"{package_name(1)}>=1.0"]
     path = store / f"{dist_name(name)}-{version}-py3-none-any.whl"
     if not path.is_file():
-        tmp = store / ".tmp"
-        built = build_wheel(tmp, name, version, files=package_files(name, version),
-                            requires=requires)
-        _deflate(built, tmp / "deflated.whl")
-        os.replace(tmp / "deflated.whl", path)
-        built.unlink()
+        os.replace(build_generated(store / ".tmp", name, version, requires), path)
     return path
+
+
+def build_generated(tmp: Path, name: str, version: str, requires: Sequence[str]) -> Path:
+    """A generated package (package_files) as a deflated wheel in `tmp`."""
+    built = build_wheel(tmp, name, version, files=package_files(name, version),
+                        requires=requires)
+    _deflate(built, tmp / "deflated.whl")
+    os.replace(tmp / "deflated.whl", built)
+    return built
 
 
 def _deflate(src: Path, dst: Path) -> None:
@@ -271,6 +284,16 @@ class AppSpec:
     added: dict[str, str]
     removed: str
     notes: list[str] = field(default_factory=list)
+    # The unpinned app: the lines of requirements/base.txt (pins: what a clean install
+    # picks), served by a local index with this delay per request.
+    requirements: list[str] | None = None
+    index_delay_ms: float | None = None
+
+    def lines(self, scenario: str) -> list[str]:
+        """requirements/base.txt for a scenario."""
+        if self.requirements is not None:
+            return list(self.requirements)
+        return [f"{name}=={version}" for name, version in sorted(self.variant(scenario).items())]
 
     def variant(self, scenario: str) -> dict[str, str]:
         pins = dict(self.pins)
@@ -536,13 +559,17 @@ def setup_session(workdir: Path, stamp: str) -> Session:
 
 # --- scenarios ----------------------------------------------------------------------
 
-SCENARIOS = ["cold", "unchanged", "changed", "added", "removed", "python_patch"]
-EXPECTED_STATUS = {"cold": "empty", "unchanged": "reused", "changed": "updated",
-                   "added": "updated", "removed": "updated", "python_patch": "discarded"}
+SCENARIOS = ["cold", "unchanged", "unchanged_dry_run", "changed", "added", "removed",
+             "python_patch"]
+EXPECTED_STATUS = {"cold": "empty", "unchanged": "reused", "unchanged_dry_run": "reused",
+                   "changed": "updated", "added": "updated", "removed": "updated",
+                   "python_patch": "discarded"}
 FLOORS = ["floor_a", "baseline_b", "baseline_c"]
 DESCRIPTIONS = {
     "cold": "cold build (empty cache)",
     "unchanged": "unchanged rebuild",
+    "unchanged_dry_run": "unchanged rebuild, index-page check off "
+                         f"({unpinned.CHECK_SWITCH[0]}={unpinned.CHECK_SWITCH[1]}): pip's dry run",
     "changed": "one pin changed in requirements/base.txt",
     "added": "one package added",
     "removed": "one package removed",
@@ -553,12 +580,11 @@ DESCRIPTIONS = {
 }
 
 
-def write_app(dest: Path, pins: Mapping[str, str], python_version: str) -> None:
+def write_app(dest: Path, lines: Sequence[str], python_version: str) -> None:
     (dest / "requirements").mkdir(parents=True)
     (dest / ".python-version").write_text(f"{python_version}\n")
     (dest / "requirements.txt").write_text("-r requirements/base.txt\n")
-    (dest / "requirements" / "base.txt").write_text(
-        "".join(f"{name}=={version}\n" for name, version in sorted(pins.items())))
+    (dest / "requirements" / "base.txt").write_text("".join(f"{line}\n" for line in lines))
     (dest / "Procfile").write_text("web: python -m http.server $PORT\n")
 
 
@@ -570,6 +596,7 @@ class Sample:
     status: str | None = None
     durations: dict[str, float] = field(default_factory=dict)
     commands: int | None = None
+    index_requests: int | None = None  # the unpinned app: requests the index answered
 
 
 @dataclass
@@ -597,10 +624,10 @@ class Bench:
         if self.env_dir.exists():
             shutil.rmtree(self.env_dir)
         self.env_dir.mkdir(parents=True)
-        (self.env_dir / "PIP_NO_INDEX").write_text("1")
-        (self.env_dir / "PIP_FIND_LINKS").write_text(str(spec.wheelhouse))
+        for name, value in self.package_source().items():
+            (self.env_dir / name).write_text(value)
         self.source = session.fresh(f"src-{spec.label}")
-        write_app(self.source, spec.pins, session.version)
+        write_app(self.source, spec.lines("base"), session.version)
         self.pip_cache = session.fresh(f"pip-cache-{spec.label}")
 
     def build(self, scenario: str, cache: Path, expected: str, *, timed: bool,
@@ -608,7 +635,7 @@ class Bench:
         session = self.session
         build_dir = session.fresh("build")
         version = session.next_patch if scenario == "python_patch" else session.version
-        write_app(build_dir, self.spec.variant(scenario), version)
+        write_app(build_dir, self.spec.lines(scenario), version)
         suffix = "" if timed else "-prep"
         logfile = session.logs / self.spec.label / f"run{run}-{scenario}{suffix}.log"
         env = session.buildpack_env()
@@ -647,12 +674,15 @@ class Bench:
                 f"buildpack {sample.peak_memory_mb} MB, tree {sample.tree_max_rss_mb} MB")
         return build_dir, sample
 
+    def package_source(self) -> dict[str, str]:
+        """The config vars that tell pip where packages are (for builds and baselines)."""
+        return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(self.spec.wheelhouse)}
+
     def pip_env(self) -> dict[str, str]:
         return {
             **_clean_env(),
             "HOME": str(self.session.workdir / "home"),
-            "PIP_NO_INDEX": "1",
-            "PIP_FIND_LINKS": str(self.spec.wheelhouse),
+            **self.package_source(),
             "PIP_CACHE_DIR": str(self.pip_cache),
             "PIP_CONFIG_FILE": os.devnull,
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
@@ -745,6 +775,81 @@ class Bench:
             shutil.rmtree(target)
 
 
+class UnpinnedBench(Bench):
+    """The unpinned app (bench/unpinned.py) against its local index. Per run: a cold
+    build, then the unchanged rebuild twice on its cache, once as the buildpack does it
+    and once with the index-page check switched off (pip's dry run, the path before
+    issue 10), in alternating order; floor (a); baseline (b), a fresh `pip install -r`
+    from the index into a copy of the pristine runtime."""
+
+    def __init__(self, session: Session, spec: AppSpec, result: AppResult) -> None:
+        self.index_url = ""  # known once the index listens (run)
+        super().__init__(session, spec, result)
+
+    def package_source(self) -> dict[str, str]:
+        return {"PIP_INDEX_URL": self.index_url} if self.index_url else {}
+
+    def run(self, runs: int) -> None:
+        spec, session = self.spec, self.session
+        assert spec.requirements is not None and spec.index_delay_ms is not None
+        switch = self.env_dir / unpinned.CHECK_SWITCH[0]
+        log(f"== {spec.label}: {len(spec.pins)} packages ({len(spec.requirements)} ranges, "
+            f"the rest unpinned), index delay {spec.index_delay_ms:g} ms")
+        with unpinned.served(unpinned_app_of(spec), spec.index_delay_ms) as index:
+            self.index_url = index.url
+            for name, value in self.package_source().items():
+                (self.env_dir / name).write_text(value)
+            env_path, _ = self.fresh_env(0, "baseline-prep")  # checks that pip can install it
+            shutil.rmtree(env_path)
+            for run in range(1, runs + 1):
+                log(f"-- {spec.label} run {run}/{runs}")
+                cache = session.fresh("cache")
+                order = ["unchanged", "unchanged_dry_run"]
+                steps = ["cold", *(order if run % 2 else order[::-1])]
+                build_dir: Path | None = None
+                for scenario in steps:
+                    if scenario == "unchanged_dry_run":
+                        switch.write_text(unpinned.CHECK_SWITCH[1])
+                    index.requests.clear()
+                    new_dir, sample = self.build(scenario, cache, EXPECTED_STATUS[scenario],
+                                                 timed=True, run=run)
+                    sample.index_requests = sum(index.requests.values())
+                    switch.unlink(missing_ok=True)
+                    if build_dir is not None:
+                        shutil.rmtree(build_dir)
+                    build_dir = new_dir
+                assert build_dir is not None
+                self.floor_a(build_dir / ".heroku" / "python", run)
+                shutil.rmtree(build_dir)
+                shutil.rmtree(cache)
+                index.requests.clear()
+                env_path, measured = self.fresh_env(run, "baseline_b")
+                self.result.add("baseline_b", Sample(measured.seconds,
+                                                     round(measured.tree_max_rss_mb, 1),
+                                                     index_requests=sum(index.requests.values())))
+                log(f"   {'baseline_b':<13} {measured.seconds:8.3f} s")
+                shutil.rmtree(env_path)
+
+
+_UNPINNED_APPS: dict[str, unpinned.UnpinnedApp] = {}
+
+
+def unpinned_app_of(spec: AppSpec) -> unpinned.UnpinnedApp:
+    return _UNPINNED_APPS[spec.label]
+
+
+def unpinned_spec(workdir: Path, delay_ms: float, *, smoke: bool) -> AppSpec:
+    app = unpinned.make_app(workdir, build_generated, smoke=smoke)
+    label = "unpinned"
+    _UNPINNED_APPS[label] = app
+    return AppSpec(label=label, n=len(app.installed), wheelhouse=app.wheels,
+                   pins=dict(app.installed), changed=("", ""), added={}, removed="",
+                   requirements=app.requirements, index_delay_ms=delay_ms,
+                   notes=[f"unpinned app: {len(app.requirements)} ranges, "
+                          f"{len(app.installed) - len(app.requirements)} unpinned dependencies, "
+                          f"local index with {delay_ms:g} ms per request"])
+
+
 # --- report -------------------------------------------------------------------------
 
 
@@ -757,14 +862,15 @@ def _fmt(value: float | None, spec: str = ".2f", suffix: str = "") -> str:
 
 
 def table(results: Sequence[AppResult]) -> str:
-    header = (f"{'app':<7} {'scenario':<14} {'status':<10} {'median s':>9} {'min-max s':>15} "
-              f"{'x floor a':>9} {'x base b':>9} {'x cold':>7} {'bp MB':>6} {'tree MB':>7} "
-              f"{'procs':>5}")
+    header = (f"{'app':<8} {'scenario':<17} {'status':<10} {'median s':>9} {'min-max s':>15} "
+              f"{'x floor a':>9} {'x base b':>9} {'x cold':>7} {'x dry':>6} {'bp MB':>6} "
+              f"{'tree MB':>7} {'procs':>5} {'reqs':>5}")
     lines = [header, "-" * len(header)]
     for result in results:
         floor = result.median("floor_a")
         base = result.median("baseline_b")
         cold = result.median("cold")
+        dry = result.median("unchanged_dry_run")
         for scenario in SCENARIOS + FLOORS:
             samples = result.samples.get(scenario)
             if not samples:
@@ -773,16 +879,19 @@ def table(results: Sequence[AppResult]) -> str:
             statuses = sorted({s.status for s in samples if s.status})
             peaks = [s.peak_memory_mb for s in samples if s.peak_memory_mb is not None]
             procs = [s.commands for s in samples if s.commands is not None]
+            reqs = [s.index_requests for s in samples if s.index_requests is not None]
             lo, hi = min(s.seconds for s in samples), max(s.seconds for s in samples)
             lines.append(
-                f"{result.spec.label:<7} {scenario:<14} {','.join(statuses) or '':<10} "
+                f"{result.spec.label:<8} {scenario:<17} {','.join(statuses) or '':<10} "
                 f"{med:9.3f} {f'{lo:.2f}-{hi:.2f}':>15} "
                 f"{_fmt(_ratio(med, floor), '.1f', 'x'):>9} "
                 f"{_fmt(_ratio(med, base), '.3f', 'x'):>9} "
                 f"{_fmt(_ratio(med, cold), '.2f', 'x') if scenario not in FLOORS else '':>7} "
+                f"{_fmt(_ratio(med, dry), '.2f', 'x') if dry else '':>6} "
                 f"{_fmt(max(peaks) if peaks else None, '.0f'):>6} "
                 f"{max(s.tree_max_rss_mb for s in samples):7.0f} "
-                f"{_fmt(statistics.median(procs) if procs else None, '.0f'):>5}")
+                f"{_fmt(statistics.median(procs) if procs else None, '.0f'):>5} "
+                f"{_fmt(statistics.median(reqs) if reqs else None, '.0f'):>5}")
         lines.append("")
     return "\n".join(lines)
 
@@ -794,9 +903,40 @@ class Target:
     detail: str
 
 
+def _ran_pip(commands: Sequence[str] | None) -> bool | None:
+    if commands is None:
+        return None
+    return any(re.search(r"\bpip\b", command) for command in commands)
+
+
+def unpinned_targets(r: AppResult) -> list[Target]:
+    """Issue 10: the unchanged rebuild of the unpinned app under 1 s and at least 5x
+    faster than the dry-run path, measured in one run."""
+    unchanged, dry = r.median("unchanged"), r.median("unchanged_dry_run")
+    found = [
+        Target("unpinned: unchanged < 1 s", None if unchanged is None else unchanged < 1,
+               _fmt(unchanged, ".3f", " s")),
+        Target("unpinned: unchanged >= 5 x faster than the dry-run path",
+               None if unchanged is None or dry is None else dry / unchanged >= 5,
+               f"{_fmt(_ratio(dry, unchanged), '.2f', 'x')} (dry run {_fmt(dry, '.3f', ' s')})"),
+    ]
+    dry_pip = _ran_pip(r.last_commands.get("unchanged_dry_run"))
+    found.append(Target(
+        f"unpinned: {'='.join(unpinned.CHECK_SWITCH)} runs pip's dry run (else the ratio "
+        "above compares nothing)", dry_pip, "pip ran" if dry_pip else "no pip process"))
+    own_pip = _ran_pip(r.last_commands.get("unchanged"))
+    found.append(Target("unpinned: the unchanged rebuild starts no pip process",
+                        None if own_pip is None else not own_pip,
+                        "pip ran" if own_pip else "no pip process"))
+    return found
+
+
 def targets(results: Sequence[AppResult]) -> list[Target]:
     synthetic = {r.spec.n: r for r in results if r.spec.label.startswith("N=")}
     found: list[Target] = []
+    for result in results:
+        if result.spec.requirements is not None:
+            found += unpinned_targets(result)
     if not synthetic:
         return found
     n = TARGET_N if TARGET_N in synthetic else min(synthetic, key=lambda k: abs(k - TARGET_N))
@@ -861,6 +1001,8 @@ def to_json(results: Sequence[AppResult], found: Sequence[Target], meta: dict[st
                 "ratio_to_baseline_b": _ratio(result.median(scenario),
                                               result.median("baseline_b")),
                 "ratio_to_cold": _ratio(result.median(scenario), result.median("cold")),
+                "ratio_to_dry_run": _ratio(result.median(scenario),
+                                           result.median("unchanged_dry_run")),
                 "samples": [s.__dict__ for s in samples],
                 "commands_last_run": result.last_commands.get(scenario),
             }
@@ -871,6 +1013,8 @@ def to_json(results: Sequence[AppResult], found: Sequence[Target], meta: dict[st
             "changed": list(result.spec.changed),
             "added": result.spec.added,
             "removed": result.spec.removed,
+            "requirements": result.spec.requirements,
+            "index_delay_ms": result.spec.index_delay_ms,
             "files_in_built_python_dir": result.files_in_env,
             "notes": result.spec.notes,
             "errors": result.errors,
@@ -896,14 +1040,32 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--only-real", action="store_true", help="only the real app")
     parser.add_argument("--from-json", type=Path, metavar="FILE",
                         help="print the table and targets of an earlier results file; run nothing")
+    parser.add_argument("--apps", metavar="LIST",
+                        help="which apps, comma-separated, of: synthetic (the --sizes), real, "
+                             "unpinned (default synthetic,real; with --smoke synthetic,unpinned)")
+    parser.add_argument("--index-delay", type=float, default=unpinned.DEFAULT_DELAY_MS,
+                        metavar="MS", help="the unpinned app's index: milliseconds before each "
+                        f"answer (default {unpinned.DEFAULT_DELAY_MS:g})")
     parser.add_argument("--smoke", action="store_true",
-                        help="CI: N=10, 1 run, no real app; still checks every cache status")
+                        help="CI: N=10, 1 run, no real app, a small unpinned app; still checks "
+                             "every cache status")
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.runs, args.no_real = "10", 1, True
-    args.size_list = [] if args.only_real else [int(s) for s in args.sizes.split(",") if s]
+    default = "synthetic,unpinned" if args.smoke else "synthetic,real"
+    apps = {a.strip() for a in (args.apps or default).split(",") if a.strip()}
+    if unknown := apps - {"synthetic", "real", "unpinned"}:
+        parser.error(f"--apps: unknown {', '.join(sorted(unknown))}")
+    if args.only_real:
+        apps = {"real"}
+    if args.no_real:
+        apps.discard("real")
+    args.app_set = apps
+    args.size_list = [int(s) for s in args.sizes.split(",") if s] if "synthetic" in apps else []
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.index_delay < 0:
+        parser.error("--index-delay must not be negative")
     return args
 
 
@@ -932,7 +1094,9 @@ def load_results(path: Path) -> list[AppResult]:
     for app in data["apps"]:
         spec = AppSpec(label=app["label"], n=app["packages"], wheelhouse=Path(),
                        pins=app["pins"], changed=tuple(app["changed"]),  # type: ignore[arg-type]
-                       added=app["added"], removed=app["removed"], notes=app["notes"])
+                       added=app["added"], removed=app["removed"], notes=app["notes"],
+                       requirements=app.get("requirements"),
+                       index_delay_ms=app.get("index_delay_ms"))
         result = AppResult(spec, errors=app["errors"], files_in_env=app.get(
             "files_in_built_python_dir"))
         for scenario, info in app["scenarios"].items():
@@ -978,12 +1142,15 @@ def main(argv: Sequence[str]) -> int:
     notes: list[str] = []
     with _timer("setup: runtime mirror and baseline runtime"):
         session = setup_session(workdir, stamp)
-    notes.append(f"python_patch is SIMULATED: the {session.version} runtime archive re-published "
-                 f"as {session.next_patch} in the benchmark's private mirror")
+    if args.app_set & {"synthetic", "real"}:  # the apps with a python_patch scenario
+        notes.append(f"python_patch is SIMULATED: the {session.version} runtime archive "
+                     f"re-published as {session.next_patch} in the benchmark's private mirror")
     specs: list[AppSpec] = []
     with _timer("generating wheels"):
         specs += [synthetic_app(workdir, n) for n in args.size_list]
-    if not args.no_real:
+        if "unpinned" in args.app_set:
+            specs.append(unpinned_spec(workdir, args.index_delay, smoke=args.smoke))
+    if "real" in args.app_set:
         try:
             specs.append(real_app())
         except (RuntimeError, OSError, subprocess.SubprocessError, KeyError, ValueError) as error:
@@ -997,7 +1164,8 @@ def main(argv: Sequence[str]) -> int:
         results.append(result)
         try:
             with _timer(spec.label):
-                Bench(session, spec, result).run(args.runs)
+                kind = UnpinnedBench if spec.requirements is not None else Bench
+                kind(session, spec, result).run(args.runs)
         except BenchError as error:
             result.errors.append(str(error))
             log(f"!! {error}")

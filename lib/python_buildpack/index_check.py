@@ -2,23 +2,19 @@
 
 One conditional GET per page (If-None-Match / If-Modified-Since when recorded,
 `Cache-Control: max-age=0` as pip's `--refresh-package` sends it, so no cache on the
-way answers for the index), in a bounded thread pool, with the build's trust and
-proxy settings (runtime/trust.py). A 304 or a 200 listing the same files (same
-digest) is unchanged; any error is a failure and never counts as unchanged.
+way answers for the index), in a bounded thread pool, through the buildpack's one
+download client (runtime/download.py: the build's trust, proxy and credential
+settings, timeouts, retries). A 304 or a 200 listing the same files (same digest) is
+unchanged; any error is a failure and never counts as unchanged.
 """
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
-import gzip
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .index_pages import (
     ABSENT,
@@ -36,11 +32,16 @@ from .index_pages import (
     urls_by_key,
     without_userinfo,
 )
-from .runtime.trust import build_opener
+from .runtime.download import Client, DownloadError, Timeouts
 from .text import redact
 
 Status = Literal["unchanged", "changed", "uncheckable", "failed"]
 WORKERS = 16  # pages at once; 61 pages at 50 ms each: 0.4 s (8: 0.6 s, 4: 1.1 s)
+# A page that fails in a way that may go away (5xx, reset, timeout) is asked again
+# after 0.25 s, then 0.5 s, while the check is within `timeout` of its start: a blip
+# on one page of 60 costs a fraction of a second, not a pip dry run.
+RETRIES = 2
+BACKOFF = 0.25
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def check_pages(
     moved += [f"{redact(url)} added" for key, url in urls.items() if key not in known]
     if moved:
         return verdict("changed", locations=moved)
-    get = fetch or opener_fetch(trust_env, timeout)
+    get = fetch or client_fetch(trust_env, timeout)
     results = fetch_all([(page_url(urls[p.source], p), p) for p in recorded.pages], get)
     failures: list[tuple[str, str]] = []
     changed: list[str] = []
@@ -157,79 +158,53 @@ def fetch_all(jobs: Sequence[tuple[str, PageRecord | None]], fetch: Fetch) -> li
         return list(pool.map(lambda job: fetch(*job), jobs))
 
 
-def opener_fetch(trust_env: Mapping[str, str], timeout: float) -> Fetch:
-    opener = build_opener(trust_env, timeout)
+def client_fetch(trust_env: Mapping[str, str], timeout: float) -> Fetch:
+    """The default `fetch`: one Client for every page, retries within `timeout` of now."""
+    client = Client(
+        trust_env, timeouts=Timeouts(connect=timeout, read=timeout),
+        retries=RETRIES, backoff=BACKOFF,
+    )  # fmt: skip
+    deadline = time.monotonic() + timeout
 
     def fetch(url: str, old: PageRecord | None) -> Observation:
-        return _fetch(opener, url, old, timeout)
+        return _fetch(client, url, old, deadline)
 
     return fetch
 
 
-def _fetch(
-    opener: urllib.request.OpenerDirector, url: str, old: PageRecord | None, timeout: float
-) -> Observation:
-    plain, auth = _split_credentials(url)
-    headers = {"Accept": ACCEPT, "Cache-Control": "max-age=0", "Accept-Encoding": "gzip"}
-    request = urllib.request.Request(plain, headers={**headers, "User-Agent": "pip"})
-    if auth:  # not sent on to another host after a redirect
-        request.add_unredirected_header("Authorization", auth)
+def _fetch(client: Client, url: str, old: PageRecord | None, deadline: float) -> Observation:
+    # Credentials in the URL (or .netrc) go as Basic auth, never on to a redirect's host.
+    headers = {"Accept": ACCEPT, "Cache-Control": "max-age=0"}
     if old is not None and old.digest is not None:
         if old.etag:
-            request.add_header("If-None-Match", old.etag)
+            headers["If-None-Match"] = old.etag
         if old.last_modified:
-            request.add_header("If-Modified-Since", old.last_modified)
+            headers["If-Modified-Since"] = old.last_modified
     try:
-        with opener.open(request, timeout=timeout) as response:
-            body = response.read()
-            got = response.headers
-            final_url = response.geturl()
-        if got.get("Content-Encoding", "").lower() == "gzip":  # big projects' pages: MBs
-            body = gzip.decompress(body)
-    except urllib.error.HTTPError as error:
-        if error.code == 304 and old is not None:
-            return Observation(old, not_modified=True)
-        if error.code == 404:  # as pip reads it: this index has no such project
-            source, project = (old.source, old.project) if old else ("", "")
-            return Observation(PageRecord(source, project, ABSENT), url=without_userinfo(url))
-        return Observation(None, error=f"HTTP {error.code}")
-    except urllib.error.URLError as error:
-        return Observation(None, error=_reason(error.reason))
-    except (OSError, EOFError) as error:  # reset, timeout during the read, bad gzip
-        return Observation(None, error=_reason(error))
+        got = client.get(url, headers=headers, answers=(304, 404), deadline=deadline)
+    except DownloadError as error:
+        return Observation(None, error=error.reason)
+    if got.status == 304:
+        if old is None:
+            return Observation(None, error="HTTP 304 to a request that was not conditional")
+        return Observation(old, not_modified=True)
+    if got.status == 404:  # as pip reads it: this index has no such project
+        source, project = (old.source, old.project) if old else ("", "")
+        return Observation(PageRecord(source, project, ABSENT), url=without_userinfo(url))
     try:
-        entries = page_files(body, got.get("Content-Type", ""), final_url)
+        entries = page_files(got.body, got.header("Content-Type") or "", got.url)
     except ValueError as error:
         return Observation(None, error=str(error))
     record = PageRecord(
         source=old.source if old else "",
         project=old.project if old else "",
         digest=files_digest(entries),
-        etag=got.get("ETag"),
-        last_modified=got.get("Last-Modified"),
-        serial=got.get("X-PyPI-Last-Serial"),
+        etag=got.header("ETag"),
+        last_modified=got.header("Last-Modified"),
+        serial=got.header("X-PyPI-Last-Serial"),
     )
     files = frozenset((e.url, e.yanked) for e in entries)
-    return Observation(record, files, url=without_userinfo(final_url))
-
-
-def _split_credentials(url: str) -> tuple[str, str | None]:
-    """urllib does not send a URL's user:password; pip sends it as Basic auth."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user, _, password = userinfo.partition(":")
-    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
-    return urlunsplit(parts._replace(netloc=host)), f"Basic {token}"
-
-
-def _reason(reason: object) -> str:
-    if isinstance(reason, TimeoutError):
-        return "timed out"
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
-    return redact(str(reason))
+    return Observation(record, files, url=without_userinfo(got.url))
 
 
 # --- recording after pip ---------------------------------------------------------
@@ -291,5 +266,5 @@ def record_resolution(
     urls = urls_by_key(index_urls, find_links)
     return record_pages(
         parse_pip_log(log_text, sources, urls), sources, urls, observed=observed,
-        selected=selected_files(report), fetch=opener_fetch(trust_env, timeout),
+        selected=selected_files(report), fetch=client_fetch(trust_env, timeout),
     )  # fmt: skip

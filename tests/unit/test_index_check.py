@@ -15,7 +15,7 @@ import pytest
 from python_buildpack.index_check import (
     Verdict,
     check_pages,
-    opener_fetch,
+    client_fetch,
     record_pages,
     record_resolution,
 )
@@ -149,9 +149,11 @@ def test_a_page_within_its_max_age_is_still_asked_for(wheels: Path, tmp_path: Pa
 def test_an_index_answering_500_fails_the_check(index: IndexServer) -> None:
     record = baseline([index.url], ["app-dep", "idna"])
     index.fail_with = 500
+    index.requests.clear()
     verdict = check(record, [index.url])
     assert verdict.status == "failed"
-    assert (index.page_url("idna"), "HTTP 500") in verdict.failures
+    assert (index.page_url("idna"), "HTTP 500 Internal Server Error") in verdict.failures
+    assert index.requests["/simple/idna/"] == 3  # asked again twice: a 500 may be a blip
     assert verdict.describe().startswith("Could not check 2 project pages on 1 index: ")
 
 
@@ -160,14 +162,17 @@ def test_a_refused_connection_fails_the_check(index: IndexServer) -> None:
     index.refuse_connections()
     verdict = check(record, [index.url])
     assert verdict.status == "failed"
-    assert verdict.failures == ((index.page_url("idna"), "connection refused"),)
+    assert verdict.failures == ((index.page_url("idna"), "the connection was refused"),)
 
 
 def test_a_slow_index_times_out_as_a_failure(index: IndexServer) -> None:
     record = baseline([index.url], ["idna"])
     index.delay = 2
+    index.requests.clear()
     verdict = check_pages(record, urls_of([index.url]), trust_env={}, timeout=0.5)
-    assert verdict.status == "failed" and verdict.failures[0][1] == "timed out"
+    assert verdict.status == "failed"
+    assert verdict.failures[0][1] == "the server did not answer in time"
+    assert index.requests["/simple/idna/"] == 1  # no time left in the budget to ask again
 
 
 def test_pages_are_asked_for_in_parallel(index: IndexServer) -> None:
@@ -218,7 +223,8 @@ def test_https_with_the_builds_own_trust_settings(wheels: Path, tmp_path: Path) 
     with serve_index(wheels, https=True) as index:
         sources = tuple(sources_from_settings([index.url], []))
         blank = PageSet(sources, (PageRecord(sources[0].key, "idna", None),))
-        assert check(blank, [index.url]).failures[0][1].startswith("[SSL: CERTIFICATE_VERIFY")
+        refused = check(blank, [index.url]).failures[0][1]
+        assert refused.startswith("the server's TLS certificate was not accepted")
         seen = check(blank, [index.url], SSL_CERT_FILE=str(index.cert_file)).observed
         record = PageSet(sources, tuple(seen.values()))
         assert check(record, [index.url], SSL_CERT_FILE=str(index.cert_file)).status == "unchanged"
@@ -288,7 +294,7 @@ def test_pages_the_check_saw_before_pip_ran_are_recorded_as_the_check_saw_them(
     pages = parse_pip_log(log, sources, urls)
     index.requests.clear()
     record = record_pages(
-        pages, sources, urls, observed=observed, selected={}, fetch=opener_fetch({}, 5)
+        pages, sources, urls, observed=observed, selected={}, fetch=client_fetch({}, 5)
     )
     assert not index.requests  # nothing new to read
     assert set(record.pages) == set(before.pages)

@@ -1,5 +1,5 @@
 """The one download client: runtime archives, moving-reference checks, the buildpack's
-own wheels.
+own wheels, the index pages the cache decision checks again (`Client.get`).
 
 Every download the buildpack makes itself goes through `Client`, so all of them get
 the same rules: `https://`, `http://` and `file://` URLs; the build machine's trust
@@ -11,27 +11,30 @@ timeouts, 5xx, 408, 429); and credentials found as pip finds them.
 
 from __future__ import annotations
 
-import base64
+import gzip
 import hashlib
 import http.client
-import netrc
 import os
 import socket
 import ssl
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TypeVar
-from urllib.parse import unquote, urlsplit, urlunsplit
+from typing import IO, Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from ..text import redact
+from .credentials import credentials
 from .trust import build_opener
 
 _CHUNK = 1 << 20
+_AGENT = "python-buildpack"
 _T = TypeVar("_T")
 
 
@@ -51,7 +54,14 @@ class DownloadError(Exception):
     given, which may: show it with text.redact."""
 
     def __init__(
-        self, url: str, reason: str, *, missing: bool, retryable: bool, attempts: int = 1
+        self,
+        url: str,
+        reason: str,
+        *,
+        missing: bool,
+        retryable: bool,
+        attempts: int = 1,
+        status: int | None = None,
     ) -> None:
         reason = redact(reason)  # an error's own words may quote the URL
         super().__init__(f"{redact(url)}: {reason}")
@@ -60,17 +70,38 @@ class DownloadError(Exception):
         self.missing = missing  # 404 (or S3's 403), or no such file
         self.retryable = retryable
         self.attempts = attempts
+        self.status = status  # the HTTP status, when the server answered with one
 
 
-class _Missing(Exception):
+@dataclass(frozen=True)
+class Response:
+    """What `Client.get` returns: a 2xx, or a status the caller counts as an answer
+    (304: the validators it sent still match; 404/410: no such page)."""
+
+    status: int
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes  # gunzipped; empty for a 304
+    url: str  # after redirects, with no credentials
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+class _Failure(Exception):
+    def __init__(self, text: str, status: int | None = None) -> None:
+        super().__init__(text)
+        self.status = status  # the HTTP status, if the server gave one
+
+
+class _Missing(_Failure):
     """The server or file system says there is no such file."""
 
 
-class _Transient(Exception):
+class _Transient(_Failure):
     """A failure that may go away if we try again (network, 5xx)."""
 
 
-class _Permanent(Exception):
+class _Permanent(_Failure):
     """A failure that trying again will not fix (401, a bad certificate, EACCES)."""
 
 
@@ -83,12 +114,17 @@ class Client:
         *,
         timeouts: Timeouts = DEFAULT_TIMEOUTS,
         retries: int = 3,
+        backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """`retries` after the first attempt, pausing `backoff` seconds, then twice
+        that each time (at most 10 s). One Client may serve several threads."""
         self._trust_env = trust_env
         self._timeouts = timeouts
         self._retries = retries
+        self._backoff = backoff
         self._sleep = sleep
+        self._opener_lock = threading.Lock()
         self._opener: urllib.request.OpenerDirector | None = None
 
     def download(
@@ -124,21 +160,71 @@ class Client:
 
         return self._retrying(url, small)
 
-    def _retrying(self, url: str, action: Callable[[], _T]) -> _T:
+    def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        answers: Collection[int] = (304, 404, 410),
+        limit: int = 64 << 20,
+        deadline: float | None = None,
+    ) -> Response:
+        """One GET, for a conditional request (`headers`: If-None-Match, Accept, ...).
+
+        A 2xx or a status in `answers` is returned; any other status or failure raises
+        DownloadError once the retries are spent. `deadline` (a time.monotonic() value)
+        bounds them: no retry starts whose pause would end after it. The server may
+        gzip the body (Accept-Encoding: gzip is sent); `limit` bounds what is read.
+        """
+        sent = {"Accept-Encoding": "gzip", **(headers or {})}
+
+        def once() -> Response:
+            if urlsplit(url).scheme == "file":
+                try:
+                    with _open_file(url) as file:
+                        return Response(200, {}, _read(file, limit), url)
+                except _Missing:
+                    return Response(404, {}, b"", url)
+            with self._open(url, sent, answers) as answer:
+                got = {k.lower(): v for k, v in answer.headers.items()}
+                raw = _read(answer, limit + 1)
+                status, final = int(answer.getcode()), answer.geturl()
+            if len(raw) > limit:
+                raise _Permanent(f"the answer is larger than {limit} bytes")
+            expected = _content_length(answer) if status != 304 else None
+            if expected is not None and len(raw) != expected:
+                raise _Transient(f"the connection closed after {len(raw)} of {expected} bytes")
+            if got.get("content-encoding", "").lower() == "gzip" and raw:
+                try:
+                    raw = gzip.decompress(raw)
+                except (OSError, EOFError, zlib.error) as error:
+                    raise _Transient(f"the gzipped answer could not be read: {error}") from None
+            return Response(status, got, raw, final)
+
+        return self._retrying(url, once, deadline)
+
+    def _retrying(self, url: str, action: Callable[[], _T], deadline: float | None = None) -> _T:
         attempt = 0
         while True:
             try:
                 return action()
             except _Missing as missing:
-                raise DownloadError(url, str(missing), missing=True, retryable=False) from None
+                raise DownloadError(
+                    url, str(missing), missing=True, retryable=False, status=missing.status
+                ) from None
             except _Permanent as error:
-                raise DownloadError(url, str(error), missing=False, retryable=False) from None
+                raise DownloadError(
+                    url, str(error), missing=False, retryable=False, status=error.status
+                ) from None
             except _Transient as error:
-                if attempt >= self._retries:
+                pause = min(self._backoff * 2.0**attempt, 10.0)
+                late = deadline is not None and time.monotonic() + pause >= deadline
+                if attempt >= self._retries or late:
                     raise DownloadError(
-                        url, str(error), missing=False, retryable=True, attempts=attempt + 1
-                    ) from None
-            self._sleep(min(2.0**attempt, 10.0))
+                        url, str(error), missing=False, retryable=True, attempts=attempt + 1,
+                        status=error.status,
+                    ) from None  # fmt: skip
+            self._sleep(pause)
             attempt += 1
 
     def _copy(self, url: str, out: IO[bytes] | None) -> str:
@@ -159,66 +245,34 @@ class Client:
             raise _Transient(f"the connection closed after {size} of {expected_size} bytes")
         return digest.hexdigest()
 
-    def _open(self, url: str, accept: str = "*/*") -> IO[bytes]:
+    def _open(
+        self, url: str, headers: str | Mapping[str, str] = "*/*", answers: Collection[int] = ()
+    ) -> Any:
+        """The response (urllib's, or an HTTPError whose status is in `answers`), or a
+        file. `headers`: what to send, or only the Accept header."""
         if urlsplit(url).scheme == "file":
             return _open_file(url)
-        if self._opener is None:
-            self._opener = build_opener(self._trust_env, self._timeouts.read)
+        with self._opener_lock:
+            if self._opener is None:
+                self._opener = build_opener(self._trust_env, self._timeouts.read)
+            opener = self._opener
         plain_url, authorization = credentials(url, self._trust_env)
-        request = urllib.request.Request(
-            plain_url, headers={"User-Agent": "python-buildpack", "Accept": accept}
-        )
+        sent = {"Accept": headers} if isinstance(headers, str) else dict(headers)
+        request = urllib.request.Request(plain_url, headers={"User-Agent": _AGENT, **sent})
         if authorization is not None:
             # Not sent on to where a redirect points (S3's signed URLs refuse it).
             request.add_unredirected_header("Authorization", authorization)
         try:
-            response: IO[bytes] = self._opener.open(request, timeout=self._timeouts.connect)
+            return opener.open(request, timeout=self._timeouts.connect)
         except urllib.error.HTTPError as error:
+            if error.code in answers:
+                return error  # a response like any other: status, headers, body
             error.close()
             raise _http_error(error.code, error.reason) from None
         except urllib.error.URLError as error:
             raise _url_error(error.reason) from None
         except (OSError, http.client.HTTPException) as error:
             raise _Transient(_describe(error)) from None
-        return response
-
-
-def credentials(url: str, trust_env: Mapping[str, str]) -> tuple[str, str | None]:
-    """The URL without its userinfo, and the Authorization header to send, as pip does.
-
-    The userinfo in the URL first, percent-decoded (`user:password`, or a token alone
-    as the user with an empty password); else the `.netrc` entry for the host: the
-    file NETRC names, or ~/.netrc, as requests (pip's HTTP library) reads them.
-    """
-    parts = urlsplit(url)
-    if "@" in parts.netloc:
-        userinfo, _, hostport = parts.netloc.rpartition("@")
-        user, _, password = userinfo.partition(":")
-        plain = urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment))
-        return plain, _basic(unquote(user), unquote(password))
-    found = _from_netrc(parts.hostname or "", trust_env)
-    return url, _basic(*found) if found is not None else None
-
-
-def _from_netrc(host: str, trust_env: Mapping[str, str]) -> tuple[str, str] | None:
-    path = trust_env.get("NETRC") or (
-        os.path.join(trust_env["HOME"], ".netrc") if trust_env.get("HOME") else ""
-    )
-    if not host or not path or not os.path.isfile(path):
-        return None
-    try:
-        entry = netrc.netrc(path).authenticators(host)
-    except (OSError, netrc.NetrcParseError):
-        return None  # as requests does: a broken .netrc means no credentials
-    if entry is None:
-        return None
-    login, account, password = entry
-    return login or account or "", password or ""
-
-
-def _basic(user: str, password: str) -> str:
-    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return f"Basic {token}"
 
 
 def _read(body: IO[bytes], size: int) -> bytes:
@@ -249,10 +303,10 @@ def _http_error(code: int, reason: object) -> Exception:
     # S3 answers 403 instead of 404 for a missing key when the bucket does not allow
     # listing, as heroku-buildpack-python's lib/python.sh notes.
     if code in (403, 404, 410):
-        return _Missing(text)
+        return _Missing(text, code)
     if code >= 500 or code in (408, 429):
-        return _Transient(text)
-    return _Permanent(text)
+        return _Transient(text, code)
+    return _Permanent(text, code)
 
 
 def _url_error(reason: object) -> Exception:
