@@ -35,6 +35,7 @@ _NOT_CATEGORIES = frozenset(
 )
 # plette's DEFAULT_SOURCE_TOML: what Pipenv hashes for a Pipfile with no [[source]].
 _DEFAULT_SOURCES = [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}]
+# Pipenv's words (pipenv/routines/install.py), which rich wraps at the terminal width.
 _OUT_OF_SYNC = ("Your Pipfile.lock (", ") is out of date. Expected: (")
 
 
@@ -172,4 +173,5 @@ def is_fresh(pipfile_text: str, lock_text: str) -> bool:
 
 def out_of_sync_message(output: str) -> bool:
     """True when Pipenv's output says Pipfile.lock does not match the Pipfile."""
-    return all(words in output for words in _OUT_OF_SYNC)
+    flat = "".join(output.split())
+    return all("".join(words.split()) in flat for words in _OUT_OF_SYNC)

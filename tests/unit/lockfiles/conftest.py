@@ -206,22 +206,34 @@ def run_tool(
     return result
 
 
+class LockedProjects:
+    """(tool, "a" or "b") -> the project, locked by the tool on first use, so a test
+    run that needs only uv's lockfiles does not wait for Pipenv's."""
+
+    def __init__(
+        self, tools: dict[str, Path], index: IndexServer, factory: pytest.TempPathFactory
+    ) -> None:
+        self._tools, self._index, self._factory = tools, index, factory
+        self._made: dict[tuple[str, str], Project] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> Project:
+        if key not in self._made:
+            tool, version = key
+            directory = self._factory.mktemp(f"{tool}-{version}")
+            text = project_text(tool, version, self._index.url)
+            (directory / PROJECT_FILES[tool]).write_text(text, encoding="utf-8")
+            run_tool(self._tools[tool], LOCK_COMMANDS[tool], directory, self._index.url)
+            self._made[key] = Project(tool, directory, self._index.url)
+        return self._made[key]
+
+
 @pytest.fixture(scope="session")
 def locked(
     installed_tools: dict[str, Path],
     local_index: IndexServer,
     tmp_path_factory: pytest.TempPathFactory,
-) -> dict[tuple[str, str], Project]:
-    """(tool, "a" or "b") -> the project, locked by the tool."""
-    projects = {}
-    for tool in TOOLS:
-        for version in DEPENDENCIES:
-            directory = tmp_path_factory.mktemp(f"{tool}-{version}")
-            text = project_text(tool, version, local_index.url)
-            (directory / PROJECT_FILES[tool]).write_text(text, encoding="utf-8")
-            run_tool(installed_tools[tool], LOCK_COMMANDS[tool], directory, local_index.url)
-            projects[tool, version] = Project(tool, directory, local_index.url)
-    return projects
+) -> LockedProjects:
+    return LockedProjects(installed_tools, local_index, tmp_path_factory)
 
 
 def stale_copy(project: Project, new_project_text: str, tmp_path: Path) -> Path:

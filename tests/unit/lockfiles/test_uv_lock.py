@@ -9,7 +9,7 @@ import pytest
 from python_buildpack.errors import LockfileInvalid
 from python_buildpack.lockfiles import Target, uv
 
-from .conftest import PYTHON_VERSION, Project, project_text, run_tool, stale_copy
+from .conftest import PYTHON_VERSION, LockedProjects, Project, project_text, run_tool, stale_copy
 
 pytestmark = pytest.mark.slow
 HERE = Target(PYTHON_VERSION)
@@ -22,7 +22,7 @@ def versions(
 
 
 def test_production_build_installs_the_default_dependencies_only(
-    locked: dict[tuple[str, str], Project],
+    locked: LockedProjects,
 ) -> None:
     assert versions(locked["uv", "a"], Target("3.12.3")) == {
         "alpha": "1.0",
@@ -31,7 +31,7 @@ def test_production_build_installs_the_default_dependencies_only(
     }
 
 
-def test_test_build_adds_the_default_groups(locked: dict[tuple[str, str], Project]) -> None:
+def test_test_build_adds_the_default_groups(locked: LockedProjects) -> None:
     project = locked["uv", "a"]
     groups = uv.default_groups(project.project_text)
     assert groups == ["dev"]
@@ -39,7 +39,7 @@ def test_test_build_adds_the_default_groups(locked: dict[tuple[str, str], Projec
 
 
 def test_markers_follow_the_target_python_and_platform(
-    locked: dict[tuple[str, str], Project],
+    locked: LockedProjects,
 ) -> None:
     project = locked["uv", "a"]
     assert "oldpy" in versions(project, Target("3.10.14"))
@@ -48,21 +48,21 @@ def test_markers_follow_the_target_python_and_platform(
 
 
 def test_version_change_and_removal_show_in_the_locked_set(
-    locked: dict[tuple[str, str], Project],
+    locked: LockedProjects,
 ) -> None:
     before, after = versions(locked["uv", "a"]), versions(locked["uv", "b"])
     assert before["beta"] == "1.0" and after["beta"] == "2.0"
     assert "gamma" in before and "gamma" not in after
 
 
-def test_packages_name_their_index(locked: dict[tuple[str, str], Project]) -> None:
+def test_packages_name_their_index(locked: LockedProjects) -> None:
     project = locked["uv", "a"]
     sources = {p.source for p in uv.parse_uv_lock(project.lock_text, HERE).packages}
     assert sources == {project.index_url}
 
 
 def test_requires_python_comes_from_the_lockfile_and_the_project(
-    locked: dict[tuple[str, str], Project],
+    locked: LockedProjects,
 ) -> None:
     project = locked["uv", "a"]
     assert uv.parse_uv_lock(project.lock_text, HERE).requires_python == ">=3.10"
@@ -70,7 +70,7 @@ def test_requires_python_comes_from_the_lockfile_and_the_project(
 
 
 def test_lockfile_out_of_sync_is_what_uv_says(
-    locked: dict[tuple[str, str], Project], installed_tools: dict[str, Path], tmp_path: Path
+    locked: LockedProjects, installed_tools: dict[str, Path], tmp_path: Path
 ) -> None:
     project = locked["uv", "a"]
     fresh = run_tool(
@@ -96,7 +96,7 @@ def test_lockfile_out_of_sync_is_what_uv_says(
 
 
 def test_a_broken_lockfile_is_a_user_error() -> None:
-    with pytest.raises(LockfileInvalid, match="uv.lock"):
+    with pytest.raises(LockfileInvalid, match=r"uv\.lock"):
         uv.parse_uv_lock("version = 1\n[[package]\n", HERE)
     with pytest.raises(LockfileInvalid, match="no project"):
         uv.parse_uv_lock('version = 1\n[[package]]\nname = "a"\nversion = "1"\n', HERE)
