@@ -188,14 +188,20 @@ def tool_env(home: Path, index_url: str) -> dict[str, str]:
 
 
 def run_tool(
-    executable: Path, args: list[str], project: Path, index_url: str, *, check: bool = True
+    executable: Path,
+    args: list[str],
+    project: Path,
+    index_url: str,
+    *,
+    check: bool = True,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     home = project.parent / f"{project.name}-home"
     home.mkdir(exist_ok=True)
     result = subprocess.run(
         [str(executable), *args],
         cwd=project,
-        env=tool_env(home, index_url),
+        env={**tool_env(home, index_url), **(extra_env or {})},
         capture_output=True,
         text=True,
         check=False,
