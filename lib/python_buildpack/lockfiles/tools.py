@@ -8,11 +8,12 @@ A tool is needed during the build only, so it lives in the build cache, not the 
 
 `<key>` hashes the pins file (requirements/<name>.txt) and the Python that runs the
 tool, so a changed pin or a new Python gives a new directory and the old one is
-removed; an unchanged one is reused without starting a process. The venv is made and
-filled by the runtime's own Python and pip, with hash checking, wheels only, no
-dependency resolution (the pins are complete), and no pip config of the build
-machine or the app (`PIP_CONFIG_FILE=/dev/null`, no `PIP_*` config vars): the app's
-index settings are for the app's packages. Only the bin/ link goes on PATH, so the
+removed; an unchanged one is reused without starting a process. The venv is made by
+the runtime's Python and filled by the pip wheel its ensurepip bundles (so the app's
+own pip plays no part), with hash checking, wheels only, no dependency resolution
+(the pins are complete), and no pip config of the build machine or the app
+(`PIP_CONFIG_FILE=/dev/null`, no `PIP_*` config vars): the app's index settings are
+for the app's packages. Only the bin/ link goes on PATH, so the
 venv's other scripts (Poetry's dependencies') are not exposed to later buildpacks.
 """
 
@@ -31,7 +32,7 @@ from pathlib import Path
 from .. import config
 from ..commands import display
 from ..context import BuildContext
-from ..errors import ManagerToolInstallFailed
+from ..errors import ManagerToolInstallFailed, RuntimeWithoutEnsurepip
 
 # How the log names each tool.
 DISPLAY_NAMES = {"uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}
@@ -142,13 +143,22 @@ def install_env(ctx: BuildContext, python: Path) -> dict[str, str]:
     )
 
 
-def install_argv(python: Path, venv_python: Path, pins: Path, index_url: str | None) -> list[str]:
+def bundled_pip(python_home: Path, major_minor: str) -> Path:
+    """The pip wheel CPython's ensurepip carries (the runtime's own pip, whatever the
+    app's pip config or package manager, as classic installs its tools)."""
+    bundled_dir = python_home / "lib" / f"python{major_minor}" / "ensurepip" / "_bundled"
+    wheels = sorted(bundled_dir.glob("pip-*.whl"))
+    if not wheels:
+        raise RuntimeWithoutEnsurepip(major_minor)
+    return wheels[-1]
+
+
+def install_argv(
+    venv_python: Path, pip_wheel: Path, pins: Path, index_url: str | None
+) -> list[str]:
     argv = [
-        str(python),
-        "-m",
-        "pip",
-        "--python",
         str(venv_python),
+        f"{pip_wheel}/pip",
         "install",
         "--require-hashes",
         "--no-deps",
@@ -177,12 +187,14 @@ def install_tool(
     *,
     python: Path,
     python_version: str,
+    pip_wheel: Path,
     index_url: str | None = None,
 ) -> InstalledTool:
     """The tool `name` (uv, poetry, pipenv) from requirements/<name>.txt, installed
-    with `python` (the app's runtime Python, by its run-time path, with the pinned pip
-    already in it) or reused from CACHE_DIR. `index_url`: where the pinned wheels
-    come from (default: pip's, PyPI)."""
+    in a venv of `python` (the app's runtime Python, by its run-time path) by the
+    venv's Python running `pip_wheel` (`bundled_pip(ctx.python_dir, X.Y)`), or
+    reused from CACHE_DIR. `index_url`: where the pinned wheels come from (default:
+    pip's, PyPI)."""
     pins = read_tool_pins(ctx.buildpack_dir, name)
     parent = tools_dir(ctx)
     root = parent / f"{name}-{tool_key(pins, python_version, python)}"
@@ -195,7 +207,8 @@ def install_tool(
         venv = root / "venv"
         env = install_env(ctx, python)
         _run(ctx, pins, [str(python), "-m", "venv", "--without-pip", str(venv)], env)
-        _run(ctx, pins, install_argv(python, venv / "bin" / "python", pins.path, index_url), env)
+        argv = install_argv(venv / "bin" / "python", pip_wheel, pins.path, index_url)
+        _run(ctx, pins, argv, env)
         (root / "bin").mkdir()
         (root / "bin" / name).symlink_to(Path("..") / "venv" / "bin" / name)
         (root / _STAMP).write_text(_stamp_text(pins, root), encoding="utf-8")

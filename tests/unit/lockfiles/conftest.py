@@ -38,6 +38,7 @@ from support.wheels import build_wheel
 TOOLS = ("uv", "poetry", "pipenv")
 PYTHON_VERSION = platform.python_version()
 MAJOR_MINOR = ".".join(PYTHON_VERSION.split(".")[:2])
+BUNDLED_PIP = tools.bundled_pip(Path(sys.base_prefix), MAJOR_MINOR)
 LOCK_COMMANDS = {"uv": ["lock"], "poetry": ["lock"], "pipenv": ["lock"]}
 LOCKFILES = {"uv": "uv.lock", "poetry": "poetry.lock", "pipenv": "Pipfile.lock"}
 PROJECT_FILES = {"uv": "pyproject.toml", "poetry": "pyproject.toml", "pipenv": "Pipfile"}
@@ -139,7 +140,7 @@ def installed_tools() -> dict[str, Path]:
     python = Path(sys.executable)
     return {
         tool: tools.install_tool(
-            context, tool, python=python, python_version=PYTHON_VERSION
+            context, tool, python=python, python_version=PYTHON_VERSION, pip_wheel=BUNDLED_PIP
         ).executable
         for tool in TOOLS
     }

@@ -102,6 +102,7 @@ def install(tmp_path: Path, index: IndexServer) -> tuple[tools.InstalledTool, Re
         "faketool",
         python=PYTHON,
         python_version=VERSION,
+        pip_wheel=tools.bundled_pip(Path(sys.base_prefix), ".".join(VERSION.split(".")[:2])),
         index_url=index.url,
     )
     return tool, runner, log.getvalue()
