@@ -12,18 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.lockfiles import Target, pipenv, poetry, uv
+from python_buildpack.lockfiles import Target, managers, pipenv, poetry, uv
 from python_buildpack.lockfiles.model import LockedSet
 
 from .conftest import LOCKFILES, PROJECT_FILES, PYTHON_VERSION, LockedProjects, run_tool
 
 pytestmark = pytest.mark.slow
 HERE = Target(PYTHON_VERSION)
-SYNC = {
-    "uv": ["sync", "--locked", "--no-default-groups"],
-    "poetry": ["sync", "--only", "main", "--no-interaction", "--no-ansi"],
-    "pipenv": ["install", "--deploy", "--system"],
-}
 
 
 def parsed(tool: str, lock_text: str) -> LockedSet:
@@ -48,17 +43,22 @@ def installed(venv: Path) -> dict[str, str]:
 
 
 def sync(tool: str, executable: Path, project: Path, venv: Path, index_url: str) -> None:
-    # Pipenv's --system takes the `python` on PATH: it must be the test's venv, never
-    # the interpreter running the tests.
-    env = {
-        "UV_PROJECT_ENVIRONMENT": str(venv),
-        "VIRTUAL_ENV": str(venv),
-        "PIPENV_PYTHON": str(venv / "bin" / "python"),
-        "PATH": f"{venv / 'bin'}:{os.environ.get('PATH', os.defpath)}",
-    }
+    """The build's own command and environment (lockfiles/managers.py), with the test's
+    venv as the app's Python. Poetry also gets VIRTUAL_ENV: in the build it installs
+    into the base prefix of the Python running it, the app's Python, but the test
+    tools run on the interpreter running the tests, which must stay untouched."""
+    spec = managers.SPECS[tool]
+    env = managers.sync_env(
+        spec,
+        python_home=venv,
+        tool_cache=project.parent / "tool-cache",
+        empty_dir=project.parent / "empty",
+    )
+    env["PATH"] = f"{venv / 'bin'}:{os.environ.get('PATH', os.defpath)}"
     if tool == "poetry":
-        env["POETRY_VIRTUALENVS_CREATE"] = "false"
-    run_tool(executable, SYNC[tool], project, index_url, extra_env=env)
+        env["VIRTUAL_ENV"] = str(venv)
+    argv = managers.sync_argv(spec, executable, test=False)
+    run_tool(executable, argv[1:], project, index_url, extra_env=env)
 
 
 # What a sync to lockfile "b" leaves of gamma (removed from it) and of the venv's own
