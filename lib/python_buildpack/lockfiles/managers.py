@@ -153,6 +153,8 @@ def sync_env(
     return {
         **hide_machine_config,
         "PIPENV_SYSTEM": "1",
+        # --system installs with this interpreter (else the `python` on PATH): measured.
+        "PIPENV_PYTHON": str(python_home / "bin" / "python"),
         # Classic's workaround for packages Pipenv depends on itself (certifi, ...).
         "VIRTUAL_ENV": str(python_home),
         "PIPENV_VERBOSITY": "-1",

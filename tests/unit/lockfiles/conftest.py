@@ -184,7 +184,6 @@ def tool_env(home: Path, index_url: str) -> dict[str, str]:
         "PIPENV_IGNORE_VIRTUALENVS": "1",
         "PIPENV_NOSPIN": "1",
         "PIPENV_VERBOSITY": "-1",
-        "PIPENV_PYTHON": sys.executable,
     }
 
 

@@ -72,6 +72,7 @@ def test_every_sync_installs_into_the_apps_python_with_its_cache_in_cache_dir() 
     pipenv = managers.sync_env(PIPENV, python_home=HOME, tool_cache=cache, empty_dir=empty)
     assert (pipenv["PIPENV_SYSTEM"], pipenv["VIRTUAL_ENV"]) == ("1", str(HOME))
     assert pipenv["PIPENV_DONT_LOAD_ENV"] == "1"
+    assert pipenv["PIPENV_PYTHON"] == str(HOME / "bin" / "python")
     # What the buildpack sets to place the install, an app may not set itself.
     assert {k for k in uv if k.startswith("UV_")} - {"UV_LINK_MODE"} <= UV.refused
     placed = {k for k in poetry if k.startswith("POETRY_")} - {"POETRY_NO_INTERACTION"}

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.lockfiles import Target, poetry
+from python_buildpack.lockfiles import LockedPackage, Target, poetry
+from support.wheels import build_wheel
 
 from .conftest import PYTHON_VERSION, LockedProjects, Project, project_text, run_tool, stale_copy
 
@@ -111,3 +112,20 @@ def test_a_comment_in_pyproject_leaves_the_lock_fresh(
     project = locked["poetry", "a"]
     edited = "# deployed on Heroku\n" + project.project_text.replace("\n\n", "\n\n\n")
     assert poetry.is_fresh(edited, project.lock_text)
+
+
+def test_a_local_wheel_is_named_by_its_path(
+    installed_tools: dict[str, Path], tmp_path: Path
+) -> None:
+    project = tmp_path / "app"
+    build_wheel(project / "wheels", "localpkg", "1.0")
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0"\nrequires-python = ">=3.10"\n'
+        'dependencies = ["localpkg"]\n[tool.poetry]\npackage-mode = false\n'
+        '[tool.poetry.dependencies]\nlocalpkg = {path = "wheels/localpkg-1.0-py3-none-any.whl"}\n'
+    )
+    run_tool(installed_tools["poetry"], ["lock"], project, "http://127.0.0.1:9/")
+    locked = poetry.parse_poetry_lock((project / "poetry.lock").read_text(), HERE)
+    assert locked.packages == {
+        LockedPackage("localpkg", "1.0", "file:wheels/localpkg-1.0-py3-none-any.whl")
+    }

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.errors import LockfileInvalid
-from python_buildpack.lockfiles import Target, uv
+from python_buildpack.lockfiles import LockedPackage, Target, uv
+from support.wheels import build_wheel
 
 from .conftest import PYTHON_VERSION, LockedProjects, Project, project_text, run_tool, stale_copy
 
@@ -100,3 +101,20 @@ def test_a_broken_lockfile_is_a_user_error() -> None:
         uv.parse_uv_lock("version = 1\n[[package]\n", HERE)
     with pytest.raises(LockfileInvalid, match="no project"):
         uv.parse_uv_lock('version = 1\n[[package]]\nname = "a"\nversion = "1"\n', HERE)
+
+
+def test_a_local_wheel_is_named_by_its_path(
+    installed_tools: dict[str, Path], tmp_path: Path
+) -> None:
+    project = tmp_path / "app"
+    build_wheel(project / "wheels", "localpkg", "1.0")
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0"\nrequires-python = ">=3.10"\n'
+        'dependencies = ["localpkg"]\n[tool.uv]\npackage = false\n'
+        '[tool.uv.sources]\nlocalpkg = { path = "wheels/localpkg-1.0-py3-none-any.whl" }\n'
+    )
+    run_tool(installed_tools["uv"], ["lock", "--offline"], project, "http://127.0.0.1:9/")
+    locked = uv.parse_uv_lock((project / "uv.lock").read_text(), HERE)
+    assert locked.packages == {
+        LockedPackage("localpkg", "1.0", "path:wheels/localpkg-1.0-py3-none-any.whl")
+    }
