@@ -10,7 +10,7 @@ CPython; the parsers take text and a target, never a path or the running interpr
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,8 @@ if sys.version_info >= (3, 11):
 else:  # the stack's python3 on heroku-22; tomli is vendored (requirements/vendor.txt)
     import tomli as tomllib
 
+# Installed in the app's Python by the runtime or the buildpack, named by no lockfile.
+KEEP = ("pip", "setuptools", "wheel")
 # platform.machine() on the stacks' two architectures, by BuildContext.arch.
 _MACHINE = {"amd64": "x86_64", "arm64": "aarch64", "x86_64": "x86_64", "aarch64": "aarch64"}
 
@@ -83,6 +85,12 @@ class LockedSet:
 
     def names_and_versions(self) -> frozenset[tuple[str, str | None]]:
         return frozenset((p.name, p.version) for p in self.packages)
+
+    def extraneous(self, installed: Iterable[str], keep: Iterable[str] = KEEP) -> list[str]:
+        """Installed distributions the lockfile does not name: what a sync that never
+        uninstalls (`pipenv install`) leaves behind, to uninstall after it."""
+        wanted = {p.name for p in self.packages} | {canonical(k) for k in keep}
+        return sorted({canonical(n) for n in installed} - wanted)
 
 
 def canonical(name: str) -> str:

@@ -249,3 +249,9 @@ def test_target_is_linux_cpython() -> None:
         "3.10",
         "linux",
     )
+
+
+def test_extraneous_is_what_the_lockfile_no_longer_names() -> None:
+    locked = pipenv.parse_pipfile_lock(json.dumps(PIPFILE_LOCK), PY312)
+    installed = ["Django", "mylib", "forked", "shared", "old_package", "pip", "setuptools"]
+    assert locked.extraneous(installed) == ["old-package"]

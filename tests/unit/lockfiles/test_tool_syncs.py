@@ -100,3 +100,11 @@ def test_sync_installs_the_parsed_set_and_what_a_removal_leaves(
     facts = AFTER_REMOVAL[tool]
     assert ("gamma" in after) == facts["gamma_left"]
     assert {k for k in seeded if k in after} == set(seeded) & set(facts["seeds_kept"])  # type: ignore[arg-type]
+    # What the lockfile no longer names, uninstalled after the sync: the set is exact.
+    extra = parsed(tool, b.lock_text).extraneous(after)
+    assert extra == (["gamma"] if facts["gamma_left"] else [])
+    if extra:
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "uninstall", "-y", *extra]
+        subprocess.run(pip, check=True, capture_output=True)
+    final = installed(venv)
+    assert {k: v for k, v in final.items() if k not in seeded} == expected_b
