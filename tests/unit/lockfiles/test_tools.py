@@ -23,6 +23,7 @@ from python_buildpack.output import Output
 from support.index_server import IndexServer, serve_index
 from support.wheels import build_wheel
 
+pytestmark = pytest.mark.slow  # a real venv and pip per test
 PYTHON = Path(sys.executable)
 VERSION = platform.python_version()
 
