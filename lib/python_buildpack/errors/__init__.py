@@ -34,6 +34,12 @@ from .install import (
     PipResolutionFailed,
     RuntimeWithoutEnsurepip,
 )
+from .managers import (
+    LockfileInvalid,
+    LockfileOutOfSync,
+    ManagerConfigVarRefused,
+    ManagerToolInstallFailed,
+)
 from .python_version import (
     MisspelledVersionFile,
     PythonVersionEndOfLife,
@@ -87,6 +93,10 @@ __all__ = [
     "InvalidRequirementsLine",
     "InvalidRuntimeBaseUrl",
     "InvalidTrustSetting",
+    "LockfileInvalid",
+    "LockfileOutOfSync",
+    "ManagerConfigVarRefused",
+    "ManagerToolInstallFailed",
     "MissingDirectory",
     "MisspelledRequirementsFile",
     "MisspelledVersionFile",
