@@ -114,6 +114,8 @@ def lock(uv: Path, app: App, *args: str) -> str:
         "UV_PYTHON": sys.executable,
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_CACHE_DIR": str(home / "cache"),
+        # This machine's trust and proxy settings (the network test locks from PyPI).
+        **{k: v for k, v in os.environ.items() if k in config.TRUST_AND_PROXY_VARS},
     }
     result = subprocess.run(
         [str(uv), "lock", *args],
