@@ -12,7 +12,7 @@ from typing import Any
 
 from ..app.checks import manager_file
 from ..app.detect import top_level_files
-from ..errors import MissingLockfile
+from ..errors import LockfileInvalid
 from .base import PackageManager
 from .pip import Pip
 from .uv import Uv
@@ -30,5 +30,5 @@ def for_app(build_dir: Path) -> type[PackageManager[Any]]:
     `manager(ctx, resolved_python, test=...)`, which reads its files."""
     chosen = manager_file(top_level_files(build_dir))
     if chosen not in BY_FILE:  # until Poetry and Pipenv are merged
-        raise MissingLockfile(chosen, (("pip", "a requirements.txt", "requirements.txt"),))
+        raise LockfileInvalid(chosen, "this build of the buildpack cannot install it yet")
     return BY_FILE[chosen]
