@@ -487,3 +487,31 @@ def test_local_directory_is_rechecked_every_build(app: App, cache: Path) -> None
     assert module.read_text() == "GREETING = 'changed'\n"
     assert changed_reasons(result.output) == ["localpkg: the local file or directory changed"]
     assert_equals_clean(app, second)
+
+
+def test_removed_package_with_data_files_leaves_nothing_outside_site_packages(
+    app: App, wheelhouse: Path, cache: Path
+) -> None:
+    # A wheel's .data/data/ directory installs under the prefix itself (share/,
+    # etc/). pip's uninstall removes each directory that holds recorded files
+    # (templates/, static/), not their parent: share/datapkg/ stays, empty.
+    build_wheel(wheelhouse, "alpha", "1.0")
+    build_wheel(wheelhouse, "datapkg", "1.0", data={
+        "share/datapkg/templates/page.html": "<p>data</p>\n",
+        "share/datapkg/static/app.css": "p { color: red }\n",
+    })
+    app.write({
+        "requirements.txt": "-r requirements/base.txt\n",
+        "requirements/base.txt": "alpha==1.0\ndatapkg==1.0\n",
+    })
+    first, _ = build_ok(app, cache)
+    prefix = first / ".heroku" / "python"
+    assert (prefix / "share" / "datapkg" / "templates" / "page.html").is_file()
+
+    app.write({"requirements/base.txt": "alpha==1.0\n"})
+    second, result = build_ok(app, cache)
+
+    assert changed_reasons(result.output) == ["requirements/base.txt: datapkg==1.0 was removed"]
+    assert report(second, cache, app.base_env)["cache_status"] == "updated"
+    assert not (second / ".heroku" / "python" / "share" / "datapkg").exists()
+    assert_equals_clean(app, second)
