@@ -250,6 +250,7 @@ class _Update:
         """Every package is pinned: the changed lines alone say what to do."""
         old = {d.name: d for d in self.manifest.distributions}
         installed = {name: d.version for name, d in old.items()}
+        package_dirs = environment.package_dirs(self.site)
         plan = resolution.plan_pinned_update(
             self.manifest.fingerprint["entries"], self.inputs.values["entries"], installed
         )
@@ -279,6 +280,7 @@ class _Update:
             if name in dists and dists[name].version not in v
         ]
         environment.prune_empty_dirs(self.site)
+        environment.prune_emptied_dirs(package_dirs, self.ctx.python_dir)
         problems += _check_installed(self.ctx, self.version, dists)
         if problems:
             self.ctx.output.lines(f"- {p}" for p in problems[:5])
@@ -292,12 +294,14 @@ class _Update:
             clean = _clean_resolution(ctx, self.files, self.env, self.inputs)
         old = {d.name: d for d in self.manifest.distributions if d.name != "pip"}
         stale = sorted(name for name, dist in old.items() if clean.get(name) != dist)
+        package_dirs = environment.package_dirs(self.site)
         if stale:
             dependencies.uninstall(ctx, stale, self.env)
             environment.prune_empty_dirs(self.site)
         if any(name not in old or old[name] != dist for name, dist in clean.items()):
             out.step("Installing dependencies using pip")
             _pip_install(ctx, self.version, self.files, self.env)
+        environment.prune_emptied_dirs(package_dirs, ctx.python_dir)
         problems = _check_installed(ctx, self.version, clean)
         if problems:
             out.step("The updated environment differs from a clean install; rebuilding")
