@@ -197,7 +197,7 @@ def test_build_killed_right_after_restoring_an_unchanged_environment_keeps_the_c
     assert RESTORING.search(result.output), result.output
     data = report(third, cache, app.base_env)
     assert data["cache_status"] == "reused"
-    assert data["commands"] == []
+    assert data["commands"] == [str(third / "bin" / "post_compile")]  # no installer
     assert_equals_clean(app, third)
 
 
@@ -355,8 +355,15 @@ def test_two_concurrent_builds_on_one_cache_both_succeed_and_leave_it_valid(
     for running in (first, second):
         assert "bigpkg" not in distributions(running.build_dir)
 
-    third, _ = build_ok(app, cache)
-    assert report(third, cache, app.base_env)["cache_status"] in ("reused", "discarded", "updated")
+    # Each build saved its environment in turn, for its own BUILDPACK_APP_DIR; a
+    # third build in yet another app dir cannot use it (shebangs name the app dir).
+    third, result = build_ok(app, cache)
+    data = report(third, cache, app.base_env)
+    assert data["cache_status"] == "discarded"
+    (why,) = reasons(result.output, DISCARDING)
+    assert why.startswith("The app directory (BUILDPACK_APP_DIR) changed from ")
+    assert why.endswith(f" to {app.base_env['BUILDPACK_APP_DIR']}")
+    assert data["cache_discard_reasons"] == [why]
     assert_cache_whole(cache)
     assert_equals_clean(app, third)
 

@@ -177,6 +177,26 @@ class RunningBuild:
         self.wait()
         return False
 
+    def assert_killed(self) -> None:
+        """The buildpack died of the SIGKILL, not of its own accord: a build that had
+        already finished (exit 0) or failed is no test of a kill."""
+        assert self.proc.returncode == -signal.SIGKILL, (
+            f"the build was not killed (exit {self.proc.returncode}):\n{self.output}"
+        )
+
+
+def status_after_kill(cache: Path, *, inputs_changed: bool) -> tuple[str, list[str]]:
+    """The cache status (and discard reasons) the next build must report, read from
+    what the killed build left in CACHE_DIR: the old manifest (the environment is
+    reused or updated), the environment without a manifest (killed while saving:
+    discarded), or nothing of either (empty)."""
+    root = cache / "python"
+    if (root / "manifest.json").is_file():
+        return ("updated" if inputs_changed else "reused"), []
+    if (root / "env").exists():
+        return "discarded", ["the previous build stopped before it finished saving the cache"]
+    return "empty", []
+
 
 def start_build(
     app: App, cache: Path, *, extra_env: dict[str, str] | None = None
