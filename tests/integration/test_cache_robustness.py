@@ -277,7 +277,10 @@ def test_manifest_replaced_by_a_directory_is_discarded_not_a_crash(
     manifest.mkdir()
 
     second, result = build_ok(app, cache)
-    assert reasons(result.output, DISCARDING)
+    why = reasons(result.output, DISCARDING)
+    assert len(why) == 1 and why[0].startswith("the cache manifest could not be read ("), why
+    data = report(second, cache, app.base_env)
+    assert (data["cache_status"], data["cache_discard_reasons"]) == ("discarded", why)
     assert_equals_clean(app, second)
 
 
