@@ -94,6 +94,32 @@ def prune_empty_dirs(root: Path) -> None:
                 pass  # not empty
 
 
+def package_dirs(site_packages: Path) -> set[str]:
+    """Every directory that holds a file of an installed distribution, anywhere in
+    the prefix (a wheel's .data/data/ files land in share/, etc/, ...)."""
+    return {
+        os.path.dirname(os.path.normpath(os.path.join(site_packages, rel)))
+        for rel in _record_rows(site_packages)
+    }
+
+
+def prune_emptied_dirs(dirs: set[str], prefix: Path) -> None:
+    """Remove those of `dirs` (taken before an update) that are empty now, and their
+    parents up to `prefix` once empty: pip's uninstall removes a directory only if
+    it holds recorded files itself, so `share/pkg/` above `share/pkg/data/` stays.
+    A clean install makes no directory that holds no file."""
+    top = os.path.normpath(prefix)
+    for path in sorted(dirs, key=len, reverse=True):
+        while path.startswith(top + os.sep):
+            try:
+                os.rmdir(path)
+            except FileNotFoundError:
+                pass  # pip removed it: its parent may be empty now
+            except OSError:
+                break  # not empty
+            path = os.path.dirname(path)
+
+
 def _record_rows(site_packages: Path) -> set[str]:
     """Every path the installed distributions' RECORDs list, relative to
     site-packages and normalized (scripts come out as ../../../bin/NAME)."""
