@@ -11,7 +11,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from ..cache.changes import keyed_differences
@@ -136,10 +136,18 @@ def _replace_file(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def relocate_build_paths(site_packages: Path, build_dir: Path, app_dir: Path) -> list[Path]:
+def relocate_build_paths(
+    site_packages: Path,
+    build_dir: Path,
+    app_dir: Path,
+    as_written: Callable[[str], str] = str,
+) -> list[Path]:
     """pip writes BUILD_DIR's absolute path into a few files (a local requirement's
     direct_url.json, an editable install's .pth and finder); the app runs from
-    app_dir. As Heroku's classic buildpack does, point them at app_dir."""
+    app_dir. As Heroku's classic buildpack does, point them at app_dir.
+
+    pip also writes a URL's `${VAR}` values into direct_url.json, expanded; PEP 610
+    asks for the reference: `as_written` puts it back, so no token is stored."""
     pattern = re.compile(re.escape(str(build_dir)) + r"(?=[/\"'\s]|$)", re.MULTILINE)
     candidates = [
         *site_packages.glob("*.pth"),
@@ -154,6 +162,8 @@ def relocate_build_paths(site_packages: Path, build_dir: Path, app_dir: Path) ->
         except (OSError, UnicodeDecodeError):
             continue
         new = pattern.sub(str(app_dir), text)
+        if path.name == "direct_url.json":
+            new = as_written(new)
         if new != text:
             _replace_file(path, new)
             changed.append(path)
