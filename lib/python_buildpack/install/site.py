@@ -4,7 +4,6 @@ is installed, and whether it is exactly what should be."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import csv
 import email.parser
 import hashlib
@@ -15,7 +14,6 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from ..cache.changes import keyed_differences
-from ..cache.store import remove_tree
 from ..cache.tree import scan
 from ..context import BuildContext
 
@@ -27,21 +25,6 @@ def site_packages(python_dir: Path, major_minor: str) -> Path:
 def python_executable(ctx: BuildContext) -> Path:
     """The interpreter by its run-time path, so shebangs and RECORDs say /app."""
     return ctx.runtime_python_dir / "bin" / "python3"
-
-
-@contextlib.contextmanager
-def app_dir_link(ctx: BuildContext) -> Iterator[None]:
-    """Make `$BUILDPACK_APP_DIR/.heroku/python` lead to the build's Python, so that
-    sys.prefix, shebangs and .pth paths are the ones the app will run with."""
-    link = ctx.runtime_python_dir
-    if os.path.realpath(ctx.app_dir) != os.path.realpath(ctx.build_dir):
-        link.parent.mkdir(parents=True, exist_ok=True)
-        if link.is_symlink() or link.is_file():
-            link.unlink()
-        elif link.is_dir():
-            remove_tree(link)
-        link.symlink_to(ctx.python_dir)
-    yield
 
 
 def canonical_name(name: str) -> str:
