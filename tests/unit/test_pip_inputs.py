@@ -334,6 +334,34 @@ def test_edited_local_package_is_noticed_though_its_line_is_the_same(tmp_path: P
     }
 
 
+def test_rebuilt_wheel_outside_the_app_is_noticed_by_its_content(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path / "build")
+    wheel = tmp_path / "ci" / "pkg-1.0-py3-none-any.whl"
+    wheel.parent.mkdir()
+    wheel.write_bytes(b"first build")
+    stat = wheel.stat()
+    before = inputs_of(ctx, reqs(f"pkg @ {wheel.as_uri()}\n"))
+    assert before.local_hashes == {wheel.as_uri(): before.inputs.local[str(wheel)]}
+    wheel.write_bytes(b"second one!")  # same size, same mtime: the content decides
+    os.utime(wheel, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = inputs_of(ctx, reqs(f"pkg @ {wheel.as_uri()}\n"))
+    assert messages(differences(whole(ctx, before), whole(ctx, after))) == [
+        f"{wheel}: the local file or directory changed"
+    ]
+
+
+def test_new_wheel_in_a_find_links_dir_outside_the_app_is_noticed(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path / "build")
+    wheels = tmp_path / "ci" / "wheels"
+    wheels.mkdir(parents=True)
+    before = values_of(ctx, reqs(f"--find-links {wheels}\na==1.0\n"))
+    (wheels / "a-1.0-py3-none-any.whl").write_bytes(b"one")
+    after = values_of(ctx, reqs(f"--find-links {wheels}\na==1.0\n"))
+    assert messages(differences(before, after)) == [
+        f"{wheels}: the local file or directory changed"
+    ]
+
+
 def test_new_wheel_in_a_find_links_dir_named_by_a_config_var_is_noticed(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "build", {"PIP_FIND_LINKS": "./wheels"})
     wheels = ctx.build_dir / "wheels"

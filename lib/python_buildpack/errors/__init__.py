@@ -53,6 +53,7 @@ from .requirements import (
     RequirementsIncludeMissing,
     RequirementsLineError,
     RequirementsLocalPathMissing,
+    RequirementsOutsidePathMissing,
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "RequirementsIncludeMissing",
     "RequirementsLineError",
     "RequirementsLocalPathMissing",
+    "RequirementsOutsidePathMissing",
     "RequirementsPathOutsideApp",
     "RequirementsRemoteInclude",
     "RuntimeArchiveInvalid",

@@ -20,6 +20,7 @@ from packaging.requirements import Requirement
 from ..errors import (
     InvalidRequirementsLine,
     RequirementsLocalPathMissing,
+    RequirementsOutsidePathMissing,
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
@@ -168,11 +169,12 @@ class LineParser:
         if _HAS_SCHEME_RE.match(value):
             if not value.lower().startswith("file:"):
                 return None
-            return self.app_path(self.file_url_path(value), "a --find-links directory")
+            path = self.file_url_path(value)
+            return self.app_path(path, "a --find-links directory", absolute_ok=True)
         beside = posixpath.normpath(posixpath.join(posixpath.dirname(self.file), value))
         if not _escapes(beside) and self.path_kind(beside) is not None:
             return beside
-        return self.app_path(value, "a --find-links directory")
+        return self.app_path(value, "a --find-links directory", absolute_ok=True)
 
     # -- requirements
 
@@ -238,7 +240,7 @@ class LineParser:
         without_extras, extras_text = strip_extras(text)
         extras = set(convert_extras(extras_text)) if extras_text else set()
         if not _HAS_SCHEME_RE.match(without_extras):
-            path = self.app_path(without_extras, "a local package")
+            path = self.app_path(without_extras, "an editable package")
             kind = self.path_kind(path)
             if kind == "dir":
                 return Target(None, extras, None, None, LocalPath(path, "dir"))
@@ -290,12 +292,17 @@ class LineParser:
             self.invalid(f"The URL {url!r} has an empty revision (after @).")
 
     def local_path(self, written: str, *, editable: bool) -> LocalPath:
-        path = self.app_path(written, "a local package")
+        # pip installs a package from an absolute path outside the app (a wheel an
+        # earlier CI step built); the fingerprint hashes it by content, as one in
+        # the app. An editable one would link the slug to a directory it lacks.
+        role = "an editable package" if editable else "a local package"
+        path = self.app_path(written, role, absolute_ok=not editable)
         kind = self.path_kind(path)
         if kind is None:
-            raise RequirementsLocalPathMissing(
-                self.where.file, self.where.line, self.display, path=written
+            missing = (
+                RequirementsOutsidePathMissing if _escapes(path) else RequirementsLocalPathMissing
             )
+            raise missing(self.where.file, self.where.line, self.display, path=written)
         if kind == "file" and not editable and not is_archive_file(path):
             self.invalid(
                 f"'{written}' is a file that is not an archive. pip installs a local "
@@ -310,10 +317,12 @@ class LineParser:
         except ValueError as error:
             self.invalid(str(error))
 
-    def app_path(self, written: str, role: str) -> str:
-        """`written` (relative to the app dir) normalized; refused if outside."""
+    def app_path(self, written: str, role: str, *, absolute_ok: bool = False) -> str:
+        """`written` (relative to the app dir) normalized; refused if it leaves the
+        app, unless `absolute_ok` and it is absolute (a relative path that leaves
+        BUILD_DIR names another place on every build)."""
         path = posixpath.normpath(written)
-        if _escapes(path):
+        if _escapes(path) and not (absolute_ok and posixpath.isabs(path)):
             raise RequirementsPathOutsideApp(
                 self.where.file, self.where.line, self.display, role=role, path=path
             )
