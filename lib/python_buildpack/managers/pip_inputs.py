@@ -240,7 +240,7 @@ def compute(
                 # Relative to BUILD_DIR, or absolute outside the app: by content either way.
                 path = ctx.build_dir / entry.local_path.path
                 digest = path_digest(path)
-                local[entry.local_path.path] = digest
+                local[ctx.as_written(entry.local_path.path)] = digest
                 local_hashes[path.as_uri()] = digest
                 local_hashes[(ctx.app_dir / entry.local_path.path).as_uri()] = digest
             elif target is not None and entry.url is not None:
@@ -253,7 +253,7 @@ def compute(
             )
             if option.local_path is not None:
                 digest = _local_source_digest(ctx.build_dir, option.local_path)
-                local[option.local_path] = digest or "missing"
+                local[ctx.as_written(option.local_path)] = digest or "missing"
 
     referenced = sorted({name for g in graphs for name in g.referenced_vars})
     inputs = PipInputs(
