@@ -292,17 +292,15 @@ class LineParser:
             self.invalid(f"The URL {url!r} has an empty revision (after @).")
 
     def local_path(self, written: str, *, editable: bool) -> LocalPath:
-        # pip installs a package from an absolute path outside the app (a wheel an
-        # earlier CI step built); the fingerprint hashes it by content, as one in
-        # the app. An editable one would link the slug to a directory it lacks.
+        # pip installs from an absolute path outside the app (a wheel a CI step built;
+        # hashed by content, as in the app); -e would link the slug to a missing dir.
         role = "an editable package" if editable else "a local package"
         path = self.app_path(written, role, absolute_ok=not editable)
         kind = self.path_kind(path)
         if kind is None:
-            missing = (
-                RequirementsOutsidePathMissing if _escapes(path) else RequirementsLocalPathMissing
-            )
-            raise missing(self.where.file, self.where.line, self.display, path=written)
+            outside = _escapes(path)
+            error = RequirementsOutsidePathMissing if outside else RequirementsLocalPathMissing
+            raise error(self.where.file, self.where.line, self.display, path=written)
         if kind == "file" and not editable and not is_archive_file(path):
             self.invalid(
                 f"'{written}' is a file that is not an archive. pip installs a local "
@@ -318,9 +316,8 @@ class LineParser:
             self.invalid(str(error))
 
     def app_path(self, written: str, role: str, *, absolute_ok: bool = False) -> str:
-        """`written` (relative to the app dir) normalized; refused if it leaves the
-        app, unless `absolute_ok` and it is absolute (a relative path that leaves
-        BUILD_DIR names another place on every build)."""
+        """`written` normalized; refused if it leaves the app, unless `absolute_ok`
+        and it is absolute (relative, it names another place on every build)."""
         path = posixpath.normpath(written)
         if _escapes(path) and not (absolute_ok and posixpath.isabs(path)):
             raise RequirementsPathOutsideApp(
