@@ -59,6 +59,7 @@ from .requirements import (
     RequirementsIncludeMissing,
     RequirementsLineError,
     RequirementsLocalPathMissing,
+    RequirementsOutsidePathMissing,
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
@@ -121,6 +122,7 @@ __all__ = [
     "RequirementsIncludeMissing",
     "RequirementsLineError",
     "RequirementsLocalPathMissing",
+    "RequirementsOutsidePathMissing",
     "RequirementsPathOutsideApp",
     "RequirementsRemoteInclude",
     "RuntimeArchiveInvalid",
