@@ -138,20 +138,6 @@ def test_url_reference_moved_to_a_new_file_installs_its_new_templates(
         assert_equals_clean(app, second)
 
 
-def test_file_url_outside_the_app_is_refused_with_the_line(app: App, tmp_path: Path) -> None:
-    # `name @ file:///abs/path.whl` cannot be reproduced by a clean build on another
-    # machine: the buildpack refuses it (requirements.py), saying where it is.
-    wheel = _template_wheel(tmp_path / "outside", "<p>x</p>\n")
-    app.write({
-        "requirements.txt": "-r requirements/base.txt\n",
-        "requirements/base.txt": f"templ @ {wheel.as_uri()}\n",
-    })
-    _, result = app.build(tmp_path / "cache")
-    assert result.returncode == 1, str(result)
-    assert f"requirements/base.txt:1: templ @ {wheel.as_uri()}" in result.output
-    assert "Traceback" not in result.output
-
-
 def test_local_path_moved_to_a_new_file_installs_its_new_templates(
     app: App, cache: Path
 ) -> None:
