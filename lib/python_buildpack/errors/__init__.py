@@ -63,6 +63,7 @@ from .requirements import (
     RequirementsIncludeMissing,
     RequirementsLineError,
     RequirementsLocalPathMissing,
+    RequirementsOutsidePathMissing,
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "RequirementsIncludeMissing",
     "RequirementsLineError",
     "RequirementsLocalPathMissing",
+    "RequirementsOutsidePathMissing",
     "RequirementsPathOutsideApp",
     "RequirementsRemoteInclude",
     "RuntimeArchiveInvalid",
