@@ -9,6 +9,7 @@ pipeline as problems, and the pipeline rebuilds.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,8 @@ class Pip(PackageManager[PipInputs]):
         return verdict
 
     def resolution_record(self) -> dict[str, Any] | None:
-        return None if self._pages is None else self._pages.to_json()
+        # As the manifest reads it back (lists, not tuples): equal when unchanged.
+        return None if self._pages is None else json.loads(json.dumps(self._pages.to_json()))
 
     def install_tool(self) -> None:
         pip_tool.install_pip(self.ctx, self.python.major_minor)
