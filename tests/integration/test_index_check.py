@@ -110,6 +110,24 @@ def test_new_release_of_a_dependency_is_installed_by_the_next_build(
     assert "unchanged" in result.output and not _ran_pip(third, cache, app)
 
 
+def test_release_outside_the_range_reuses_the_cache_and_remembers_the_new_page(
+    app: App, index: IndexServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _first_build(app, index, cache)
+    index.add(build_wheel(tmp_path / "new", "alpha", "2.0", requires=["delta"]))
+
+    second, result = build_ok(app, cache)
+
+    assert "the page of alpha changed" in result.output
+    assert "--dry-run --ignore-installed" in result.output and RESTORING.search(result.output)
+    assert distributions(second)["alpha"] == "1.1"
+    # pip agreed; the page as it is now is kept: the next build needs no pip.
+    third, result = build_ok(app, cache)
+    assert ": unchanged (" in result.output and not _ran_pip(third, cache, app)
+    assert_equals_clean(app, third)
+
+
 def test_yanked_release_is_replaced_by_the_next_build(
     app: App, index: IndexServer, tmp_path: Path
 ) -> None:
@@ -160,9 +178,7 @@ def test_changed_index_url_gives_what_a_clean_build_gives(
         assert_equals_clean(app, second)
 
 
-def test_index_without_validators_still_gives_exact_results(
-    app: App, tmp_path: Path
-) -> None:
+def test_index_without_validators_still_gives_exact_results(app: App, tmp_path: Path) -> None:
     files = tmp_path / "index-files"
     files.mkdir()
     _publish(files)
@@ -230,3 +246,24 @@ def test_release_inside_the_pages_max_age_is_seen_over_https(app: App, tmp_path:
         index.add(build_wheel(tmp_path / "new", "delta", "1.1"))
         third = _rebuild_after(app, cache, "delta")
         assert distributions(third)["delta"] == "1.1"
+
+
+@pytest.mark.network
+def test_unchanged_rebuild_from_pypi_starts_no_pip_process(app: App, tmp_path: Path) -> None:
+    """The same kind of app over the real index: a range, an unpinned line, and
+    their dependencies (requests brings charset-normalizer, idna, urllib3, certifi)."""
+    app.config.pop("PIP_NO_INDEX", None)
+    app.config.pop("PIP_FIND_LINKS", None)
+    app.write({"requirements.txt": "idna>=3,<4\nrequests\n"})
+    cache = tmp_path / "cache"
+    build_ok(app, cache)
+
+    second, result = build_ok(app, cache)
+
+    assert "project pages on 1 index: " in result.output, result.output
+    if ": unchanged (" in result.output:
+        assert RESTORING.search(result.output), result.output
+        assert not _ran_pip(second, cache, app)
+    else:  # a release on PyPI between the two builds: then pip must have been asked
+        assert "--dry-run --ignore-installed" in result.output
+    assert_equals_clean(app, second)

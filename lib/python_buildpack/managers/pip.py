@@ -251,10 +251,11 @@ class Pip(PackageManager[PipInputs]):
         """Run pip with its debug log; keep the record of the pages it read."""
         with pip_index.pip_log() as log:
             report = self._named(run, log)
-            self._pages = record_resolution(
+            pages = record_resolution(
                 pip_index.read_log(log), report, self.index_urls, self.find_links,
                 observed=observed, trust_env=self.env,
             )  # fmt: skip
+            self._pages = pip_index.hidden(pages, self.ctx.redactor)
         return report
 
     def _named(

@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ..cache.manifest import Manifest
@@ -59,6 +60,17 @@ def configured_locations(
             elif option.name == "--no-index":
                 no_index = True
     return locations(config_vars, index_url, extras, links, no_index)
+
+
+def hidden(pages: PageSet, redactor: Callable[[str], str]) -> PageSet:
+    """The record as the manifest may keep it: its URLs (for the log) with every
+    secret the build knows hidden, a token in an index URL's path or a `${VAR}`
+    value too (`index_pages` hides the userinfo only)."""
+    return PageSet(
+        tuple(replace(s, display=redactor(s.display)) for s in pages.sources),
+        pages.pages,
+        tuple(redactor(u) for u in pages.uncheckable),
+    )
 
 
 def _cannot(why: str) -> Verdict:
