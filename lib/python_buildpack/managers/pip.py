@@ -161,7 +161,10 @@ class Pip(PackageManager[PipInputs]):
     def _unpinned_dependencies(self, installed: Mapping[str, str]) -> list[str]:
         """Installed names no file pins, but not the direct requirements (ranges,
         unpinned lines): those are listed once, by their line."""
-        direct = {e.name for g in self.graphs for e in g.requirements if e.name}
+        direct = {
+            e.name for g in self.graphs for e in g.requirements
+            if e.name and e.kind == "requirement"
+        }  # fmt: skip
         return [n for n in self.facts.unpinned_transitive(installed) if n not in direct]
 
     # --- the two ways of updating ---------------------------------------------------
