@@ -86,6 +86,22 @@ def test_unchanged_rebuild_of_an_unpinned_app_starts_no_pip_process(
     assert_equals_clean(app, second)
 
 
+def test_benchmark_switch_asks_pip_and_keeps_the_cache(
+    app: App, index: IndexServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _first_build(app, index, cache)
+    app.config["PYTHON_BUILDPACK_INDEX_CHECK"] = "off"
+
+    second, result = build_ok(app, cache)
+
+    assert "-----> Index-page check switched off (PYTHON_BUILDPACK_INDEX_CHECK=off)" in (
+        result.output
+    )
+    assert _ran_pip(second, cache, app) and RESTORING.search(result.output), result.output
+    assert report(second, cache, app.base_env)["cache_status"] == "reused"
+
+
 def _rebuild_after(app: App, cache: Path, changed: str) -> Path:
     build_dir, result = build_ok(app, cache)
     assert f"the page of {changed} changed" in result.output, result.output
