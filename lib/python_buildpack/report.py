@@ -26,6 +26,9 @@ class CacheStatus(str, Enum):
     UPDATED = "updated"  # the cached environment, updated in place
     DISCARDED = "discarded"
     DISABLED = "disabled"  # PYTHON_BUILD_CACHE=off
+    # The build failed, and CACHE_DIR still holds the last good build's environment,
+    # untouched, for the next build (not `empty`: the cache was there and survived).
+    KEPT = "kept"
 
 
 @dataclass

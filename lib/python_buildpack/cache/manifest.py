@@ -9,7 +9,8 @@ from typing import Any
 from .tree import Snapshot
 
 # 3: the fingerprint is typed (platform, manager, the manager's inputs).
-FORMAT = 3
+# 4: the index pages the last resolution read (`index_pages`, issue 10).
+FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class Manifest:
     fingerprint: dict[str, Any]
     distributions: tuple[Distribution, ...]
     snapshot: Snapshot = field(repr=False)
+    # index_pages.PageSet.to_json() of the resolution that gave `distributions`
+    # (pip's pages, by source key: never a URL with credentials); None: no record,
+    # so a check of the pages cannot stand for pip and pip is asked.
+    index_pages: dict[str, Any] | None = None
 
     @property
     def versions(self) -> dict[str, str]:
@@ -45,6 +50,7 @@ class Manifest:
             "fingerprint": self.fingerprint,
             "distributions": [asdict(d) for d in self.distributions],
             "snapshot": self.snapshot,
+            "index_pages": self.index_pages,
         }
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
@@ -60,6 +66,7 @@ class Manifest:
             fingerprint=dict(data["fingerprint"]),
             distributions=tuple(Distribution(**d) for d in data["distributions"]),
             snapshot=dict(data["snapshot"]),
+            index_pages=_index_pages(data.get("index_pages")),
         )
 
 
@@ -67,3 +74,11 @@ class FormatMismatch(ValueError):
     def __init__(self, found: int) -> None:
         super().__init__(found)
         self.found = found
+
+
+def _index_pages(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("index_pages is not an object")
+    return dict(value)

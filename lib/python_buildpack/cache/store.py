@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from ..output import Output
@@ -158,11 +159,8 @@ class CacheStore:
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         new_env = staging / "env"
         tree.link_tree(python_dir, new_env)
-        manifest = Manifest(
-            format=FORMAT,
-            fingerprint=manifest_without_snapshot.fingerprint,
-            distributions=manifest_without_snapshot.distributions,
-            snapshot=tree.snapshot(new_env),
+        manifest = replace(
+            manifest_without_snapshot, format=FORMAT, snapshot=tree.snapshot(new_env)
         )
         # From here until the new manifest is in place there is no valid cache.
         remove_tree(self.manifest_path)

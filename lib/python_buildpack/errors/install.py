@@ -74,6 +74,37 @@ class PipResolutionFailed(CommandFailed):
 
 
 @dataclass(eq=False)
+class PackageIndexFailed(CommandFailed):
+    """pip failed, and the index did not answer: pip run quietly words an index
+    that answers 500 as "from versions: none", so the index is named first."""
+
+    command: str
+    failures: Sequence[tuple[str, str]]  # (redacted URL, status or error)
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "package_index"
+
+    def title(self) -> str:
+        return "The package index failed."
+
+    def failed(self) -> str:
+        shown = [f"{url}: {why}" for url, why in self.failures[:3]]
+        if len(self.failures) > 3:
+            shown.append(f"and {len(self.failures) - 3} more")
+        return (
+            "pip could not read these index pages:\n"
+            f"{bullet_list(shown)}\n\n"
+            f"So '{self.command}' failed; its last lines were:"
+        )
+
+    def advice(self) -> str:
+        return (
+            "The index may be down or refusing the build's credentials. Nothing in the\n"
+            "build cache was changed: a cache from an earlier build is kept for the next\n"
+            "build. Build again once the index answers."
+        )
+
+
+@dataclass(eq=False)
 class EnvironmentMismatch(BuildpackError):
     problems: Sequence[str]
     failure_reason = "environment_mismatch"

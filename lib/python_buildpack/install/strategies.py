@@ -8,13 +8,13 @@ package manager (managers/) does the installing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..cache.inputs import Fingerprint, Platform, sha256_text
 from ..cache.manifest import Distribution, Manifest
-from ..cache.store import CACHE_SWITCH, CacheStore, remove_tree
+from ..cache.store import CACHE_SWITCH, CacheStore, remove_tree, write_atomically
 from ..context import BuildContext
 from ..errors import BuildpackError, EnvironmentMismatch
 from ..managers.base import Drift, PackageManager
@@ -72,8 +72,13 @@ def install_environment(
     try:
         outcome = strategies.carry_out(decision)
     except BuildpackError:
-        # A failed build still reports what was decided, and why.
-        report.record_install(decision.status, decision.reasons, {}, {})
+        # A failed build still reports what was decided, and why, and whether the
+        # last good cache is still there for the next build.
+        status = decision.status
+        if store is not None and store.load_manifest()[0] is not None:
+            ctx.output.step("The build failed; the cache of the last good build is kept")
+            status = CacheStatus.KEPT
+        report.record_install(status, decision.reasons, {}, {})
         raise
     if outcome.reused is not None:
         installed = {d.name: d.version for d in outcome.reused.distributions}
@@ -124,7 +129,18 @@ class Strategies:
         if drift is not None:
             return self.update(manifest, None, drift.reasons, drift)
         self.ctx.output.step(self.manager.reuse_message(len(manifest.distributions)))
-        return Outcome(CacheStatus.REUSED, (), {}, reused=manifest)
+        return Outcome(CacheStatus.REUSED, (), {}, reused=self._keep_record(manifest))
+
+    def _keep_record(self, manifest: Manifest) -> Manifest:
+        """The manager asked its tool, which agreed: keep what it read (pip: the index
+        pages, with the new one of a release outside the ranges), so the next build
+        can tell without the tool. Only the manifest changes; env/ is the same."""
+        record = self.manager.resolution_record()
+        if self.store is None or record is None or record == manifest.index_pages:
+            return manifest
+        kept = replace(manifest, index_pages=record)
+        write_atomically(self.store.manifest_path, kept.to_json())
+        return kept
 
     def update(
         self, manifest: Manifest, old: Any, reasons: tuple[str, ...], drift: Drift | None
@@ -163,7 +179,8 @@ class Strategies:
             return None
         self.ctx.output.step("Saving cache")
         dists = tuple(sorted(outcome.distributions.values(), key=lambda d: d.name))
-        draft = Manifest(0, fingerprint.to_json(), dists, {})
+        record = self.manager.resolution_record()
+        draft = Manifest(0, fingerprint.to_json(), dists, {}, index_pages=record)
         return self.store.save(self.ctx.python_dir, draft)
 
     def _restore_again(self, manifest: Manifest) -> None:

@@ -13,7 +13,9 @@ carry that out; it never runs a manager's tool itself. A manager:
 - brings a restored environment exactly up to date (`update`; a lockfile manager
   runs its tool's own sync), or says it cannot;
 - says before a reuse whether a clean install would now differ (`check_before_reuse`;
-  pip asks its dry run when something is unpinned, a lockfile manager never needs to);
+  pip checks the index pages its last resolution read, or asks its dry run, when
+  something is unpinned; a lockfile manager never needs to), and what to keep in the
+  manifest so that the next build can tell again (`resolution_record`);
 - names the distributions that must be installed afterwards (`must_be_installed`),
   which the pipeline verifies, and what it adds to the report.
 """
@@ -105,6 +107,12 @@ class PackageManager(ABC, Generic[Inputs]):
     @abstractmethod
     def check_before_reuse(self, manifest: Manifest) -> Drift | None:
         """None when a clean install now would give the cached environment."""
+
+    def resolution_record(self) -> dict[str, Any] | None:
+        """What the manager must find again in the manifest to tell, without its
+        tool, that a clean install would still pick the same set (pip: the index
+        pages its resolution in this build read); None: nothing new to keep."""
+        return None
 
     @abstractmethod
     def install_tool(self) -> None:

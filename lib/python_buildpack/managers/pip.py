@@ -9,6 +9,7 @@ pipeline as problems, and the pipeline rebuilds.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,15 @@ from .. import requirements
 from ..cache.changes import equal_except
 from ..cache.manifest import Distribution, Manifest
 from ..context import BuildContext
+from ..errors import PackageIndexFailed, PipInstallFailed, PipResolutionFailed
+from ..index_check import Verdict, record_resolution
+from ..index_pages import PageRecord, PageSet, pip_args
 from ..install import site
 from ..python_version import ResolvedPythonVersion
-from . import pip_commands, pip_pinned, pip_tool
+from . import pip_commands, pip_index, pip_pinned, pip_tool
 from .base import Drift, PackageManager, Updated
 from .pip_inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
+from .pip_unpinned import unpinned_warning
 
 REQUIREMENTS_FILE = "requirements.txt"
 TEST_REQUIREMENTS_FILE = "requirements-test.txt"
@@ -46,6 +51,14 @@ class Pip(PackageManager[PipInputs]):
         ]
         self.env: dict[str, str] = {}
         self._facts: PipFacts | None = None
+        self.index_urls, self.find_links = pip_index.configured_locations(
+            ctx.config_vars, self.graphs
+        )
+        # The index pages of this build's resolution (from scratch or the dry run),
+        # for the manifest; None: no resolution of everything ran in this build.
+        self._pages: PageSet | None = None
+        # A failure the page check saw, to name the index if pip then fails too.
+        self._check_failures: tuple[tuple[str, str], ...] = ()
 
     @property
     def facts(self) -> PipFacts:
@@ -75,20 +88,46 @@ class Pip(PackageManager[PipInputs]):
     # --- installing ---------------------------------------------------------------
 
     def check_before_reuse(self, manifest: Manifest) -> Drift | None:
-        """Nothing changed. With unpinned packages, pip's dry run must agree first."""
+        """Nothing changed. With unpinned packages, a clean install must pick the same
+        set now: unchanged index pages say so; otherwise pip's dry run must agree."""
         if not self.facts.needs_resolution(manifest):
             return None
-        self.ctx.output.step("Checking what a clean install would pick for unpinned requirements")
-        clean = self._clean_resolution()
+        out = self.ctx.output
+        observed: Mapping[tuple[str, str], PageRecord] = {}
+        if pip_index.switched_off(self.ctx.config_vars):
+            out.step(f"Index-page check switched off ({pip_index.SWITCH}=off)")
+        else:
+            verdict = self._check_pages(manifest)
+            out.step(verdict.describe())
+            if verdict.status == "unchanged":
+                return None
+            out.lines(pip_index.explain(verdict))
+            observed = verdict.observed
+        clean = self._clean_resolution(observed)
         drift = distribution_changes(manifest.distributions, clean)
         return Drift(tuple(drift), clean) if drift else None
+
+    def _check_pages(self, manifest: Manifest) -> Verdict:
+        verdict = pip_index.check(
+            manifest,
+            self.index_urls,
+            self.find_links,
+            moving=sorted(self.facts.inputs.moving),
+            trust_env=self.env,
+        )
+        self._check_failures = verdict.failures
+        return verdict
+
+    def resolution_record(self) -> dict[str, Any] | None:
+        # As the manifest reads it back (lists, not tuples): equal when unchanged.
+        return None if self._pages is None else json.loads(json.dumps(self._pages.to_json()))
 
     def install_tool(self) -> None:
         pip_tool.install_pip(self.ctx, self.python.major_minor)
 
     def install(self) -> dict[str, Distribution]:
         self.ctx.output.step(INSTALLING)
-        return self._distributions(self._pip_install())
+        return self._distributions(self._pip_install(record={}))
 
     def update(
         self,
@@ -113,25 +152,20 @@ class Pip(PackageManager[PipInputs]):
     def report_fields(self, installed: Mapping[str, str] | None) -> dict[str, Any]:
         if installed is None:
             return {"package_manager": self.name, "pip_version": self.version}
-        return {"unpinned": [*self.facts.unpinned, *self.facts.unpinned_transitive(installed)]}
+        return {"unpinned": [*self.facts.unpinned, *self._unpinned_dependencies(installed)]}
 
     def warnings(self, installed: Mapping[str, str]) -> list[tuple[str, str]]:
-        direct, transitive = self.facts.unpinned, self.facts.unpinned_transitive(installed)
-        if not direct and not transitive:
-            return []
-        lines = [f"- {line}" for line in direct]
-        lines += [f"- {name} (installed as a dependency; no file pins it)" for name in transitive]
-        return [
-            (
-                "Some packages are not pinned to an exact version.",
-                "A clean build may pick newer versions of these at any time:\n"
-                + "\n".join(lines)
-                + "\n\nSo before reusing the cache, every build asks pip what a clean install\n"
-                "would pick now, which takes time. Pin every package to make builds\n"
-                "repeatable and cached builds instant, for example:\n\n"
-                "  pip freeze > requirements.txt",
-            )
-        ]
+        found = unpinned_warning(self.facts.unpinned, self._unpinned_dependencies(installed))
+        return [found] if found else []
+
+    def _unpinned_dependencies(self, installed: Mapping[str, str]) -> list[str]:
+        """Installed names no file pins, but not the direct requirements (ranges,
+        unpinned lines): those are listed once, by their line."""
+        direct = {
+            e.name for g in self.graphs for e in g.requirements
+            if e.name and e.kind == "requirement"
+        }  # fmt: skip
+        return [n for n in self.facts.unpinned_transitive(installed) if n not in direct]
 
     # --- the two ways of updating ---------------------------------------------------
 
@@ -188,15 +222,62 @@ class Pip(PackageManager[PipInputs]):
 
     # --- pip itself ---------------------------------------------------------------------
 
-    def _clean_resolution(self) -> dict[str, Distribution]:
-        return self._distributions(pip_commands.resolve(self.ctx, self.files, self.env))
+    def _clean_resolution(
+        self, observed: Mapping[tuple[str, str], PageRecord] | None = None
+    ) -> dict[str, Distribution]:
+        """pip's dry run: what a clean install picks now (its pages are recorded)."""
 
-    def _pip_install(self) -> dict[str, Any]:
-        report = pip_commands.install(self.ctx, self.files, self.env)
+        def dry_run(extra: list[str]) -> dict[str, Any]:
+            return pip_commands.resolve(self.ctx, self.files, self.env, extra)
+
+        return self._distributions(self._recorded(dry_run, observed or {}))
+
+    def _pip_install(
+        self, record: Mapping[tuple[str, str], PageRecord] | None = None
+    ) -> dict[str, Any]:
+        """`record`: this install resolves everything (from scratch), so its pages
+        are the record to keep (with the pages a check saw before it); None: an
+        install into a restored environment, whose log lists only part of them."""
+
+        def run(extra: list[str]) -> dict[str, Any]:
+            return pip_commands.install(self.ctx, self.files, self.env, extra)
+
+        report = self._recorded(run, record) if record is not None else self._named(run)
         site.relocate_build_paths(
             self.site, self.ctx.build_dir, self.ctx.app_dir, self.ctx.as_written
         )
         return report
+
+    def _recorded(
+        self,
+        run: Callable[[list[str]], dict[str, Any]],
+        observed: Mapping[tuple[str, str], PageRecord],
+    ) -> dict[str, Any]:
+        """Run pip with its debug log; keep the record of the pages it read."""
+        with pip_index.pip_log() as log:
+            report = self._named(run, log)
+            pages = record_resolution(
+                pip_index.read_log(log), report, self.index_urls, self.find_links,
+                observed=observed, trust_env=self.env,
+            )  # fmt: skip
+            self._pages = pip_index.hidden(pages, self.ctx.redactor)
+        return report
+
+    def _named(
+        self, run: Callable[[list[str]], dict[str, Any]], log: Path | None = None
+    ) -> dict[str, Any]:
+        """pip failed: when the index failed it (pip's log, or the page check, says
+        so), the error names the index instead of pip's "from versions: none"."""
+        with pip_index.pip_log() as fallback:
+            log = log or fallback
+            try:
+                return run(pip_args(str(log)))
+            except (PipInstallFailed, PipResolutionFailed) as error:
+                failures = pip_index.index_failures(pip_index.read_log(log))
+                failures = failures or list(self._check_failures)
+                if not failures:
+                    raise
+                raise PackageIndexFailed(error.command, failures, error.output_tail) from None
 
     def _distributions(self, report: Mapping[str, Any]) -> dict[str, Distribution]:
         relocation = (self.ctx.build_dir.as_uri(), self.ctx.app_dir.as_uri())

@@ -76,14 +76,17 @@ def distributions_from_report(
     return found
 
 
-def install(ctx: BuildContext, files: Sequence[str], env: Mapping[str, str]) -> dict[str, Any]:
-    """`pip install -r ...`, streamed; returns pip's installation report."""
+def install(
+    ctx: BuildContext, files: Sequence[str], env: Mapping[str, str], extra: Sequence[str] = ()
+) -> dict[str, Any]:
+    """`pip install -r ...`, streamed; returns pip's installation report. `extra`:
+    arguments not shown in the log (index_pages.pip_args: its --log file)."""
     args = requirement_args(files)
     ctx.output.info(f"Running 'pip install {' '.join(args)}'")
     with tempfile.TemporaryDirectory(prefix="pip-report-") as tmp:
         report_path = Path(tmp) / "report.json"
         argv = [str(python_executable(ctx)), "-m", "pip", "install", *args]
-        argv += ["--progress-bar", "off", "--report", str(report_path)]
+        argv += ["--progress-bar", "off", "--report", str(report_path), *extra]
         result = ctx.runner.stream(argv, env=env, cwd=ctx.build_dir, output=ctx.output)
         if result.returncode != 0:
             raise PipInstallFailed(f"pip install {' '.join(args)}", result.tail)
@@ -91,11 +94,13 @@ def install(ctx: BuildContext, files: Sequence[str], env: Mapping[str, str]) -> 
     return report
 
 
-def resolve(ctx: BuildContext, files: Sequence[str], env: Mapping[str, str]) -> dict[str, Any]:
+def resolve(
+    ctx: BuildContext, files: Sequence[str], env: Mapping[str, str], extra: Sequence[str] = ()
+) -> dict[str, Any]:
     """What a clean install would pick now, installing nothing (pip's dry run)."""
     args = requirement_args(files)
     argv = [str(python_executable(ctx)), "-m", "pip", "install", *args]
-    argv += ["--dry-run", "--ignore-installed", "--quiet", "--report", "-"]
+    argv += ["--dry-run", "--ignore-installed", "--quiet", "--report", "-", *extra]
     ctx.output.info(f"Running 'pip install {' '.join(args)} --dry-run --ignore-installed'")
     result = ctx.runner.capture(argv, env=env, cwd=ctx.build_dir)
     if result.returncode != 0:
