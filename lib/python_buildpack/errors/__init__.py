@@ -69,6 +69,7 @@ from .runtime import (
 )
 from .usage import (
     MissingDirectory,
+    UnknownConfigValue,
     UnreadableConfigVar,
     UnsafeConfigVar,
     UnsupportedStack,
@@ -119,6 +120,7 @@ __all__ = [
     "RuntimeDownloadFailed",
     "RuntimeTxtInvalid",
     "RuntimeWithoutEnsurepip",
+    "UnknownConfigValue",
     "UnreadableConfigVar",
     "UnsafeConfigVar",
     "UnsafeRuntimeArchive",

@@ -47,7 +47,7 @@ def install_runtime(
             runtime.extract_archive(archive, ctx.python_dir)
         return
     pristine = _pristine_runtime(ctx, store, name, url, version)
-    tree.link_tree(pristine, ctx.python_dir)
+    store.place(pristine, ctx.python_dir)
 
 
 def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPythonVersion) -> None:
