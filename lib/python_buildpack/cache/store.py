@@ -209,10 +209,11 @@ class CacheStore:
             remove_tree(child)
 
     def save(
-        self, python_dir: Path, manifest_without_snapshot: Manifest, *, hashes: bool = True
+        self, python_dir: Path, manifest_without_snapshot: Manifest, *, hashes: bool = False
     ) -> Manifest:
-        """Publish python_dir as the cached environment (with the hashes of its
-        files, for a later PYTHON_BUILD_CACHE_VERIFY=content), then its manifest."""
+        """Publish python_dir as the cached environment, then its manifest. With
+        `hashes` (PYTHON_BUILD_CACHE_VERIFY=content), also the sha256 of its every
+        file: only then, since hashing costs about as much as copying the env."""
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         new_env = staging / "env"

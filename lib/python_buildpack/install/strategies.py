@@ -162,7 +162,8 @@ class Strategies:
         self.ctx.output.step("Saving cache")
         dists = tuple(sorted(outcome.distributions.values(), key=lambda d: d.name))
         draft = Manifest(0, fingerprint.to_json(), dists, {})
-        return self.store.save(self.ctx.python_dir, draft)
+        hashes = verify_content(self.ctx.config_vars)
+        return self.store.save(self.ctx.python_dir, draft, hashes=hashes)
 
     def _restore_again(self, manifest: Manifest) -> None:
         """Back to the cached environment as it was, before a second way of updating."""
