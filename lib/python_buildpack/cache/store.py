@@ -213,7 +213,8 @@ class CacheStore:
     ) -> Manifest:
         """Publish python_dir as the cached environment, then its manifest. With
         `hashes` (PYTHON_BUILD_CACHE_VERIFY=content), also the sha256 of its every
-        file: only then, since hashing costs about as much as copying the env."""
+        file: only then, since hashing reads every byte of the env, and a save
+        without the var set has no use for it."""
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         new_env = staging / "env"
