@@ -31,6 +31,7 @@ from support.wheels import build_wheel
 pytestmark = pytest.mark.slow
 
 COPYING = "Cache is on another filesystem than the build: copying instead of hard-linking"
+RUNTIME_CHANGED = "The cached copy of the runtime does not match the hashes saved with it"
 SHM = Path("/dev/shm")
 
 
@@ -126,6 +127,9 @@ def test_cached_file_changed_keeping_size_and_mtime_is_caught_only_with_content_
     cached = next((cache / "python" / "env").rglob("alpha/__init__.py"))
     rel = cached.relative_to(cache / "python" / "env").as_posix()
     _tamper_keeping_size_and_mtime(cached)
+    # The pristine runtime a rebuild starts from is checked the same way.
+    runtime_file = next((cache / "python" / "runtimes").glob("*/lib/python3*/os.py"))
+    _tamper_keeping_size_and_mtime(runtime_file)
 
     # By default the check reads metadata only: documented, this goes unnoticed.
     del app.config["PYTHON_BUILD_CACHE_VERIFY"]
@@ -140,6 +144,7 @@ def test_cached_file_changed_keeping_size_and_mtime_is_caught_only_with_content_
         f"{why} has different content than when it was saved"
     ]
     assert report(checked, cache, app.base_env)["cache_status"] == "discarded"
+    assert RUNTIME_CHANGED in result.output
     assert (site_packages(checked) / "alpha" / "__init__.py").read_text() == "A = 1\n"
     assert_cache_whole(cache)
     assert_equals_clean(app, checked)
