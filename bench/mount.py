@@ -8,7 +8,8 @@ filesystem, in one run; and what PYTHON_BUILD_CACHE_VERIFY=content costs.
 For each app of N generated packages (bench/run.py's), and each cache placement
 (`same`: beside the build dirs under --workdir; `other`: under --other, a tmpfs
 here, so another filesystem, where the buildpack copies instead of hard-linking),
-it makes the cache with one cold build, then times, interleaved run by run:
+it makes the cache with one cold build (with the var set, so that the save records
+the hashes), then times, interleaved run by run:
 
     unchanged          bin/compile of the same app              -> reused
     unchanged+content  the same with PYTHON_BUILD_CACHE_VERIFY=content -> reused
@@ -87,6 +88,8 @@ def main() -> int:
             (content_env / VERIFY).write_text("content")
             caches = {"same": session.fresh("cache"), "other": other_root / f"cache-{n}"}
             cold = {}
+            # With the var: the save records the hashes the +content builds check.
+            runner.env_dir = content_env
             for where, cache in caches.items():
                 _, sample = runner.build("cold", cache, "empty", timed=False, run=0)
                 cold[where] = sample.seconds
