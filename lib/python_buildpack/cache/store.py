@@ -189,12 +189,11 @@ class CacheStore:
             return [f"no content hashes were saved with the cache ({CACHE_VERIFY}=content)"]
         except (OSError, ValueError) as error:
             return [f"the content hashes of the cache could not be read ({error})"]
-        if not isinstance(saved, dict) or saved.get("snapshot") != _snapshot_id(
-            manifest.snapshot
-        ):
+        ours = isinstance(saved, dict) and saved.get("snapshot") == _snapshot_id(manifest.snapshot)
+        if not ours or not isinstance(saved.get("files"), dict):
             return ["the content hashes saved with the cache are not those of its environment"]
         found = tree.content_hashes(self.env_dir, manifest.snapshot)
-        return _changed_files(tree.content_changes(saved.get("files", {}), found))
+        return _changed_files(tree.content_changes(saved["files"], found))
 
     def discard(self) -> None:
         """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""
