@@ -140,9 +140,10 @@ def test_cached_file_changed_keeping_size_and_mtime_is_caught_only_with_content_
     app.config["PYTHON_BUILD_CACHE_VERIFY"] = "content"
     checked, result = build_ok(app, cache)
     why = f"a file in the cached environment changed since it was saved: {rel}"
-    assert reasons(result.output, DISCARDING) == [
-        f"{why} has different content than when it was saved"
-    ]
+    found = reasons(result.output, DISCARDING)
+    assert f"{why} has different content than when it was saved" in found
+    # On one filesystem the runtime's files are hard links in env/: os.py counts twice.
+    assert len(found) == (2 if where == "same filesystem" else 1), found
     assert report(checked, cache, app.base_env)["cache_status"] == "discarded"
     assert RUNTIME_CHANGED in result.output
     assert (site_packages(checked) / "alpha" / "__init__.py").read_text() == "A = 1\n"
