@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .errors import UnreadableConfigVar, UnsafeConfigVar
+from .cache.store import CACHE_VERIFY, CACHE_VERIFY_VALUES
+from .errors import UnknownConfigValue, UnreadableConfigVar, UnsafeConfigVar
 from .text import MIN_SECRET_LENGTH, Redactor
 
 # Settings of the build machine that say how to reach the network, never what to
@@ -137,6 +138,10 @@ def check_config_vars(config: Mapping[str, str]) -> None:
     for name in UNSAFE_PIP_VARS:
         if name in config:
             raise UnsafeConfigVar(name)
+    verify = config.get(CACHE_VERIFY, "").strip().lower()
+    if verify and verify not in CACHE_VERIFY_VALUES:
+        # A typo must not quietly leave the content check off.
+        raise UnknownConfigValue(CACHE_VERIFY, config[CACHE_VERIFY], CACHE_VERIFY_VALUES)
 
 
 def host_settings(environ: Mapping[str, str]) -> dict[str, str]:

@@ -4,17 +4,24 @@
       lock            held for the whole build: builds sharing a cache take turns
       manifest.json   versioned; written last, atomically; no manifest = no cache
       env/            the last good .heroku/python, as installed (before hooks)
+      hashes.json     sha256 of every file of env/, for PYTHON_BUILD_CACHE_VERIFY=content
       runtimes/       pristine runtimes, extracted, each with a snapshot to check
       pip/            pip's download and wheel cache
 
 A build killed at any moment leaves the old valid cache or none: the manifest is
 removed before env/ changes and written again only after the new env/ is in place.
+
+Files move between the cache and BUILD_DIR by hard links when the two are on one
+filesystem, and by copies (with their mtime and mode) when they are not: Dokku and
+herokuish mount CACHE_DIR as a volume. Which one is decided once, up front.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -27,10 +34,24 @@ from . import tree
 from .manifest import FORMAT, FormatMismatch, Manifest
 
 CACHE_SWITCH = "PYTHON_BUILD_CACHE"
+# What the restore check reads: file metadata (the default), or also every byte.
+CACHE_VERIFY = "PYTHON_BUILD_CACHE_VERIFY"
+CACHE_VERIFY_VALUES = ("metadata", "content")
+COPYING = "Cache is on another filesystem than the build: copying instead of hard-linking"
 
 
 def cache_disabled(config_vars: Mapping[str, str]) -> bool:
     return config_vars.get(CACHE_SWITCH, "").strip().lower() in ("off", "0", "false", "no")
+
+
+def verify_content(config_vars: Mapping[str, str]) -> bool:
+    """PYTHON_BUILD_CACHE_VERIFY=content: hash every cached file before reuse."""
+    return config_vars.get(CACHE_VERIFY, "").strip().lower() == "content"
+
+
+def _snapshot_id(snap: tree.Snapshot) -> str:
+    """Ties hashes.json to the one env/ its manifest describes."""
+    return hashlib.sha256(json.dumps(snap, sort_keys=True).encode()).hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -73,8 +94,24 @@ class CacheStore:
         self.root = root
         self.manifest_path = root / "manifest.json"
         self.env_dir = root / "env"
+        self.hashes_path = root / "hashes.json"
         self.runtimes_dir = root / "runtimes"
         self.pip_cache_dir = root / "pip"
+        # Set by choose_transfer: copies instead of hard links to and from BUILD_DIR.
+        self.copying = False
+
+    def choose_transfer(self, build_dir: Path) -> bool:
+        """Hard links between the cache and the build where they can be made, copies
+        where they cannot (EXDEV). Decided once, before anything is moved, so a build
+        never fails halfway; returns whether it copies."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.copying = not tree.hard_links_work(self.root, build_dir)
+        return self.copying
+
+    def place(self, src: Path, dst: Path) -> tree.Snapshot:
+        """Copy the tree src to dst, the cheapest way this layout allows; returns
+        the snapshot of src taken on the way."""
+        return tree.link_tree(src, dst, copy=self.copying)
 
     def tool_cache(self, manager: str) -> Path:
         """A package manager's own download cache (pip's: CACHE_DIR/python/pip)."""
@@ -98,7 +135,7 @@ class CacheStore:
 
     def _remove_leftovers(self) -> None:
         """Staging dirs of a build that was killed (we hold the lock: none is live)."""
-        for stale in self.root.glob(".staging-*"):
+        for stale in (*self.root.glob(".staging-*"), *self.root.glob(".link-probe-*")):
             remove_tree(stale)
 
     def load_manifest(self) -> tuple[Manifest | None, list[str]]:
@@ -129,22 +166,40 @@ class CacheStore:
         found = tree.snapshot(self.env_dir)
         return _changed_files(tree.snapshot_changes(manifest.snapshot, found))
 
-    def restore(self, dest: Path, manifest: Manifest) -> list[str]:
-        """Link env/ into dest and check, in the same pass, that it is exactly what
-        the manifest describes. Returns what differs (nothing: dest is good)."""
+    def restore(self, dest: Path, manifest: Manifest, *, content: bool = False) -> list[str]:
+        """Link (or copy) env/ into dest and check, in the same pass, that env/ is
+        exactly what the manifest describes; with `content`, also that every file
+        has the bytes it had when saved. Returns what differs (nothing: dest is
+        good). The check reads the cache's own files: a copy has other inodes."""
         remove_tree(dest)
         if not self.env_dir.is_dir():
             return ["the cached environment is missing"]
         dest.parent.mkdir(parents=True, exist_ok=True)
-        found = tree.link_tree(self.env_dir, dest)
-        changes = tree.snapshot_changes(manifest.snapshot, found)
-        if changes:
+        found = self.place(self.env_dir, dest)
+        problems = _changed_files(tree.snapshot_changes(manifest.snapshot, found))
+        if not problems and content:
+            problems = self._content_problems(manifest)
+        if problems:
             remove_tree(dest)
-        return _changed_files(changes)
+        return problems
+
+    def _content_problems(self, manifest: Manifest) -> list[str]:
+        try:
+            saved = json.loads(self.hashes_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return [f"no content hashes were saved with the cache ({CACHE_VERIFY}=content)"]
+        except (OSError, ValueError) as error:
+            return [f"the content hashes of the cache could not be read ({error})"]
+        ours = isinstance(saved, dict) and saved.get("snapshot") == _snapshot_id(manifest.snapshot)
+        if not ours or not isinstance(saved.get("files"), dict):
+            return ["the content hashes saved with the cache are not those of its environment"]
+        found = tree.content_hashes(self.env_dir, manifest.snapshot)
+        return _changed_files(tree.content_changes(saved["files"], found))
 
     def discard(self) -> None:
         """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""
         remove_tree(self.manifest_path)
+        remove_tree(self.hashes_path)
         remove_tree(self.env_dir)
 
     def clear(self) -> None:
@@ -153,21 +208,32 @@ class CacheStore:
         for child in (self.runtimes_dir, self.pip_cache_dir, self.root / "wheels"):
             remove_tree(child)
 
-    def save(self, python_dir: Path, manifest_without_snapshot: Manifest) -> Manifest:
-        """Publish python_dir as the cached environment, then its manifest."""
+    def save(
+        self, python_dir: Path, manifest_without_snapshot: Manifest, *, hashes: bool = False
+    ) -> Manifest:
+        """Publish python_dir as the cached environment, then its manifest. With
+        `hashes` (PYTHON_BUILD_CACHE_VERIFY=content), also the sha256 of its every
+        file: only then, since hashing reads every byte of the env, and a save
+        without the var set has no use for it."""
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         new_env = staging / "env"
-        tree.link_tree(python_dir, new_env)
-        manifest = replace(
-            manifest_without_snapshot, format=FORMAT, snapshot=tree.snapshot(new_env)
-        )
+        self.place(python_dir, new_env)
+        snap = tree.snapshot(new_env)
+        manifest = replace(manifest_without_snapshot, format=FORMAT, snapshot=snap)
+        if hashes:
+            files = tree.content_hashes(new_env, snap)
+            record = {"snapshot": _snapshot_id(snap), "files": files}
+            write_atomically(staging / "hashes.json", json.dumps(record, sort_keys=True))
         # From here until the new manifest is in place there is no valid cache.
         remove_tree(self.manifest_path)
         _fsync_dir(self.root)
+        remove_tree(self.hashes_path)
         if self.env_dir.exists():
             os.replace(self.env_dir, staging / "old")
         os.replace(new_env, self.env_dir)
+        if hashes:
+            os.replace(staging / "hashes.json", self.hashes_path)
         write_atomically(self.manifest_path, manifest.to_json())
         remove_tree(staging)
         return manifest
@@ -197,8 +263,8 @@ def remove_disabled_cache(cache_root: Path, store: CacheStore | None, output: Ou
 def check_after_hooks(store: CacheStore | None, manifest: Manifest | None, output: Output) -> None:
     """The build's files are hard links to the cache's: a hook that wrote into one in
     place changed the cached copy too. Then the cache must not be used again."""
-    if store is None or manifest is None:
-        return
+    if store is None or manifest is None or store.copying:
+        return  # copies: nothing the build writes can reach the cache
     changed = store.verify_env(manifest)
     if changed:
         store.discard()

@@ -81,6 +81,7 @@ from .runtime import (
 )
 from .usage import (
     MissingDirectory,
+    UnknownConfigValue,
     UnreadableConfigVar,
     UnsafeConfigVar,
     UnsupportedStack,
@@ -142,6 +143,7 @@ __all__ = [
     "RuntimeDownloadFailed",
     "RuntimeTxtInvalid",
     "RuntimeWithoutEnsurepip",
+    "UnknownConfigValue",
     "UnreadableConfigVar",
     "UnsafeConfigVar",
     "UnsafeRuntimeArchive",

@@ -100,3 +100,21 @@ class VendoredDependencyUnavailable(BuildpackError):
             "Use a packaged release of the buildpack, run 'make vendor' in the checkout,\n"
             "or try the build again if the package index was unreachable."
         )
+
+
+@dataclass(eq=False)
+class UnknownConfigValue(BuildpackError):
+    name: str
+    value: str
+    allowed: Sequence[str]
+    failure_reason = "unknown_config_value"
+
+    def title(self) -> str:
+        return f"The config var {self.name} has an unknown value."
+
+    def body(self) -> str:
+        return (
+            f"{self.name} is set to '{visible(self.value)}', but it can only be one of: "
+            f"{', '.join(self.allowed)}.\n"
+            f"Set it to one of those, or unset it: heroku config:unset {self.name}"
+        )

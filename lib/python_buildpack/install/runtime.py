@@ -14,13 +14,17 @@ from pathlib import Path
 
 from .. import runtime
 from ..cache import tree
-from ..cache.store import CacheStore, remove_tree, write_atomically
+from ..cache.store import CacheStore, remove_tree, verify_content, write_atomically
 from ..context import BuildContext
 from ..python_version import (
     LATEST_PATCH,
     RequestedPythonVersion,
     ResolvedPythonVersion,
     VersionOrigin,
+)
+
+RUNTIME_CHANGED = (
+    "The cached copy of the runtime does not match the hashes saved with it: extracting it again"
 )
 
 
@@ -47,7 +51,7 @@ def install_runtime(
             runtime.extract_archive(archive, ctx.python_dir)
         return
     pristine = _pristine_runtime(ctx, store, name, url, version)
-    tree.link_tree(pristine, ctx.python_dir)
+    store.place(pristine, ctx.python_dir)
 
 
 def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPythonVersion) -> None:
@@ -66,25 +70,34 @@ def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPytho
 def _pristine_runtime(
     ctx: BuildContext, store: CacheStore, name: str, url: str, version: ResolvedPythonVersion
 ) -> Path:
-    """An extracted runtime kept in the cache, checked against its snapshot."""
+    """An extracted runtime kept in the cache, checked against its snapshot (and,
+    with PYTHON_BUILD_CACHE_VERIFY=content, its files' hashes)."""
     stem = name.removesuffix(".tar.zst")
     target = store.runtimes_dir / stem
     stamp = store.runtimes_dir / f"{stem}.json"
     # Stored and compared redacted: the URL may hold credentials (the fingerprint
     # keeps its hash; credentials alone do not change what it downloads).
     shown = ctx.redactor(url)
-    with contextlib.suppress(OSError, ValueError):
+    content = verify_content(ctx.config_vars)
+    with contextlib.suppress(OSError, ValueError, KeyError):
         saved = json.loads(stamp.read_text(encoding="utf-8"))
-        if saved["url"] == shown and saved["snapshot"] == tree.snapshot(target):
-            ctx.output.info("Using the cached copy of the runtime")
-            return target
+        snap = tree.snapshot(target)
+        if saved["url"] == shown and saved["snapshot"] == snap:
+            if not content or saved.get("hashes") == tree.content_hashes(target, snap):
+                ctx.output.info("Using the cached copy of the runtime")
+                return target
+            ctx.output.info(RUNTIME_CHANGED)
     store.runtimes_dir.mkdir(parents=True, exist_ok=True)
     remove_tree(target)
     with tempfile.TemporaryDirectory(dir=store.runtimes_dir, prefix=".download-") as tmp:
         archive = Path(tmp) / name
         _download(ctx, url, archive, version)
         runtime.extract_archive(archive, target)
-    write_atomically(stamp, json.dumps({"url": shown, "snapshot": tree.snapshot(target)}))
+    snap = tree.snapshot(target)
+    saved = {"url": shown, "snapshot": snap}
+    if content:
+        saved["hashes"] = tree.content_hashes(target, snap)
+    write_atomically(stamp, json.dumps(saved))
     for other in store.runtimes_dir.iterdir():  # one runtime at a time is enough
         if other not in (target, stamp):
             remove_tree(other)

@@ -14,7 +14,14 @@ from typing import Any
 
 from ..cache.inputs import Fingerprint, Platform, sha256_text
 from ..cache.manifest import Distribution, Manifest
-from ..cache.store import CACHE_SWITCH, CacheStore, remove_tree, write_atomically
+from ..cache.store import (
+    CACHE_SWITCH,
+    COPYING,
+    CacheStore,
+    remove_tree,
+    verify_content,
+    write_atomically,
+)
 from ..context import BuildContext
 from ..errors import BuildpackError, EnvironmentMismatch
 from ..managers.base import Drift, PackageManager
@@ -59,11 +66,14 @@ def install_environment(
     )
     fingerprint = Fingerprint(platform, manager.name, inputs)
 
+    if store is not None and store.choose_transfer(ctx.build_dir):
+        ctx.output.info(COPYING)
     manifest, unusable = store.load_manifest() if store else (None, [])
     found = None
     if store is not None and manifest is not None and plan.worth_restoring(manifest, fingerprint):
-        # Restored by hard links and checked against the manifest in one pass.
-        found = store.restore(ctx.python_dir, manifest)
+        # Restored by hard links (or copies) and checked against the manifest in one pass.
+        content = verify_content(ctx.config_vars)
+        found = store.restore(ctx.python_dir, manifest, content=content)
     decision = plan.decide(
         manifest, fingerprint, found, enabled=store is not None, unusable=unusable
     )
@@ -181,7 +191,8 @@ class Strategies:
         dists = tuple(sorted(outcome.distributions.values(), key=lambda d: d.name))
         record = self.manager.resolution_record()
         draft = Manifest(0, fingerprint.to_json(), dists, {}, index_pages=record)
-        return self.store.save(self.ctx.python_dir, draft)
+        hashes = verify_content(self.ctx.config_vars)
+        return self.store.save(self.ctx.python_dir, draft, hashes=hashes)
 
     def _restore_again(self, manifest: Manifest) -> None:
         """Back to the cached environment as it was, before a second way of updating."""
