@@ -13,6 +13,7 @@ themselves against test wheels on a local index (127.0.0.1).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import platform
@@ -20,6 +21,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_buildpack import config
@@ -27,7 +29,9 @@ from python_buildpack.commands import SubprocessRunner
 from python_buildpack.context import BuildContext, Stack
 from python_buildpack.lockfiles import tools
 from python_buildpack.output import Output
-from support.buildpack import ROOT, write_tree
+from support.buildpack import ROOT, App, Result, write_tree
+from support.cache_checks import assert_equals_clean
+from support.index_server import IndexServer
 from support.wheels import build_wheel
 
 PYTHON_VERSION = platform.python_version()
@@ -61,6 +65,26 @@ def locking_tool(name: str) -> Path:
         pip_wheel=pip_wheel,
     )
     return installed.executable
+
+
+def tool_wheels(name: str) -> Path:
+    """The pinned wheels of a tool (requirements/<name>.txt), downloaded once into
+    .cache/tool-wheels/ (the only step that needs PyPI): the builds install the tool
+    from a local index of them (PYTHON_BUILDPACK_TOOLS_INDEX_URL), as an operator with
+    a mirror would."""
+    pins = ROOT / "requirements" / f"{name}.txt"
+    key = hashlib.sha256(pins.read_bytes()).hexdigest()[:16]
+    directory = ROOT / ".cache" / "tool-wheels" / f"{name}-{key}"
+    if (directory / ".complete").exists():
+        return directory
+    shutil.rmtree(directory, ignore_errors=True)
+    argv = [sys.executable, "-m", "pip", "download", "--quiet", "--require-hashes", "--no-deps"]
+    argv += ["--only-binary", ":all:", "--dest", str(directory), "-r", str(pins)]
+    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}
+    env.pop("PIP_FIND_LINKS", None)
+    subprocess.run(argv, env=env, check=True, capture_output=True, timeout=600)
+    (directory / ".complete").write_text("", encoding="utf-8")
+    return directory
 
 
 def index_wheels(directory: Path) -> Path:
@@ -222,3 +246,47 @@ def lock(tool: str, app_source: Path, index_url: str) -> None:
         raise AssertionError(f"{tool} lock failed:\n{result.stdout}\n{result.stderr}")
     shutil.copy(scratch / LOCKFILES[tool], app_source / LOCKFILES[tool])
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def lockfile_app(
+    workdir: Path, runtime_mirror: tuple[Path, str], locked_source: Path, tools_index: IndexServer
+) -> App:
+    """An app from a locked source, whose builds install their tool from `tools_index`
+    and nothing from the machine's or the app's pip settings."""
+    from .helpers import new_app
+
+    app, _ = new_app(workdir, runtime_mirror)
+    app.remove("requirements.txt")
+    app.config.clear()
+    app.base_env["PYTHON_BUILDPACK_TOOLS_INDEX_URL"] = tools_index.url
+    shutil.copytree(locked_source, app.source, dirs_exist_ok=True)
+    return app
+
+
+@dataclass
+class History:
+    """Builds of one app in a row on one CACHE_DIR, by step name."""
+
+    app: App
+    cache: Path
+    builds: dict[str, tuple[Path, Result]] = field(default_factory=dict)
+    # step -> "" when the build equals a clean build of the same inputs, else why not
+    clean: dict[str, str] = field(default_factory=dict)
+
+    def build(self, step: str, *, compare_with_clean: bool = False) -> None:
+        self.builds[step] = self.app.build(self.cache)
+        if compare_with_clean and self.builds[step][1].returncode == 0:
+            try:
+                assert_equals_clean(self.app, self.builds[step][0])
+                self.clean[step] = ""
+            except AssertionError as error:
+                self.clean[step] = str(error) or "differs"
+
+    def ok(self, step: str) -> tuple[Path, Result]:
+        build_dir, result = self.builds[step]
+        assert result.returncode == 0, str(result)
+        assert "Traceback" not in result.output, str(result)
+        return build_dir, result
+
+    def assert_equals_clean(self, step: str) -> None:
+        assert self.clean.get(step) == "", self.clean.get(step, "not compared")
