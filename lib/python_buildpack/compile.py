@@ -40,8 +40,10 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
 
     for title, body in checks.check_app(ctx.build_dir):
         out.warning(title, body)
+    manager_type = managers.for_app(ctx.build_dir)
+    manager_type.check_config_vars(ctx.config_vars)
 
-    requested = python_version.read_requested_python_version(ctx.build_dir)
+    requested = manager_type.requested_python(ctx.build_dir)
     resolved = python_version.resolve_python_version(requested)
     report.python_version = str(resolved)
     report.python_version_origin = requested.origin.value
@@ -49,7 +51,7 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
     for title, body in python_version.version_warnings(requested):
         out.warning(title, body)
 
-    manager = managers.for_app(ctx, resolved, test=test)
+    manager = manager_type(ctx, resolved, test=test)
 
     store = None if cache.cache_disabled(ctx.config_vars) else cache.CacheStore(ctx.cache_root)
     with site.app_dir_link(ctx), cache.locked(store, out):
@@ -66,4 +68,6 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
     cache.remove_disabled_cache(ctx.cache_root, store, out)
 
     profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data)
-    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data)
+    profile_d.write_export(
+        ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data, extra=manager.export_env()
+    )

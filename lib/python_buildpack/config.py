@@ -36,7 +36,9 @@ TRUST_AND_PROXY_VARS = (
 HOST_BASICS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME")
 # The operator's settings for the buildpack itself (an app may also set them as
 # config vars).
-BUILDPACK_SETTINGS = ("PYTHON_RUNTIME_BASE_URL", "PYTHON_BUILDPACK_TOOLS_INDEX_URL")
+# PYTHON_TOOLS_INDEX_URL: where uv, Poetry and Pipenv's pinned wheels come from (a mirror
+# of PyPI for build servers without internet; the hashes are checked either way).
+BUILDPACK_SETTINGS = ("PYTHON_RUNTIME_BASE_URL", "PYTHON_TOOLS_INDEX_URL")
 
 # pip options that would install outside the app's Python.
 UNSAFE_PIP_VARS = ("PIP_TARGET", "PIP_PREFIX", "PIP_USER", "PIP_ROOT")

@@ -5,16 +5,18 @@ from pathlib import Path
 
 import pytest
 
+from python_buildpack.app import checks
 from python_buildpack.app.checks import check_app
 from python_buildpack.errors import (
     BuildpackError,
     CommittedHerokuPythonDir,
     CommittedVirtualenv,
+    LockfileWithoutProjectFile,
+    MissingLockfile,
     MisspelledRequirementsFile,
     MultiplePackageManagerFiles,
     NoPackageManagerFile,
     PackageWithoutRequirements,
-    UnsupportedPackageManager,
 )
 
 
@@ -86,10 +88,7 @@ def test_directory_named_venv_without_pyvenv_cfg_is_fine(tmp_path: Path) -> None
     assert check_app(app) == []
 
 
-@pytest.mark.parametrize(
-    "files",
-    [("setup.py",), ("pyproject.toml",), ("setup.cfg", "setup.py", "pyproject.toml")],
-)
+@pytest.mark.parametrize("files", [("setup.py",), ("setup.cfg", "setup.py")])
 def test_package_without_requirements_txt_is_told_to_add_editable_install(
     tmp_path: Path, files: tuple[str, ...]
 ) -> None:
@@ -104,32 +103,61 @@ def test_package_without_requirements_txt_is_told_to_add_editable_install(
 
 
 @pytest.mark.parametrize(
-    ("files", "title", "command"),
+    ("files", "commands"),
     [
-        (("Pipfile",), "Pipenv is not supported yet.", "pipenv requirements"),
-        (("Pipfile", "Pipfile.lock"), "Pipenv is not supported yet.", "pipenv requirements"),
-        (("pyproject.toml", "poetry.lock"), "Poetry is not supported yet.", "poetry export -f"),
-        (
-            ("pyproject.toml", "uv.lock"),
-            "uv is not supported yet.",
-            "uv export --format requirements-txt",
-        ),
-        (("poetry.lock", "uv.lock"), "Poetry and uv are not supported yet.", "uv export"),
+        (("Pipfile",), ["pipenv lock"]),
+        (("pyproject.toml",), ["uv lock", "poetry lock"]),
+        (("pyproject.toml", "setup.py"), ["uv lock", "poetry lock"]),
     ],
 )
-def test_lockfile_without_requirements_txt_is_refused_with_an_export_command(
-    tmp_path: Path, files: tuple[str, ...], title: str, command: str
+def test_project_file_without_its_lockfile_names_the_command_that_writes_it(
+    tmp_path: Path, files: tuple[str, ...], commands: list[str]
 ) -> None:
     app = make_app(tmp_path, *files)
-    with pytest.raises(UnsupportedPackageManager) as caught:
+    with pytest.raises(MissingLockfile) as caught:
         check_app(app)
-    error = caught.value
-    assert error.failure_reason == "unsupported_package_manager"
-    assert error.title() == title
-    for name in files:
-        if name != "pyproject.toml":
-            assert f"'{name}'" in error.body()
-    assert command in error.body()
+    assert caught.value.failure_reason == "missing_lockfile"
+    assert f"'{files[0]}'" in caught.value.title()
+    for command in commands:
+        assert command in caught.value.body()
+
+
+@pytest.mark.parametrize(
+    ("files", "manager_file"),
+    [
+        (("Pipfile", "Pipfile.lock"), "Pipfile.lock"),
+        (("pyproject.toml", "poetry.lock"), "poetry.lock"),
+        (("pyproject.toml", "uv.lock", ".python-version"), "uv.lock"),
+        (("requirements.txt", "pyproject.toml"), "requirements.txt"),
+    ],
+)
+def test_one_lockfile_with_its_project_file_chooses_its_manager(
+    tmp_path: Path, files: tuple[str, ...], manager_file: str
+) -> None:
+    app = make_app(tmp_path, *files)
+    assert check_app(app) == []
+    assert checks.manager_file(files) == manager_file
+
+
+@pytest.mark.parametrize(
+    "files",
+    [("poetry.lock", "uv.lock", "pyproject.toml"), ("Pipfile.lock", "Pipfile", "uv.lock")],
+)
+def test_two_lockfiles_are_refused(tmp_path: Path, files: tuple[str, ...]) -> None:
+    with pytest.raises(MultiplePackageManagerFiles) as caught:
+        check_app(make_app(tmp_path, *files))
+    assert "git rm" in caught.value.body()
+
+
+@pytest.mark.parametrize(
+    ("files", "project_file"), [(("uv.lock",), "pyproject.toml"), (("Pipfile.lock",), "Pipfile")]
+)
+def test_lockfile_without_its_project_file_is_refused(
+    tmp_path: Path, files: tuple[str, ...], project_file: str
+) -> None:
+    with pytest.raises(LockfileWithoutProjectFile) as caught:
+        check_app(make_app(tmp_path, *files))
+    assert f"'{project_file}'" in caught.value.title()
 
 
 @pytest.mark.parametrize(
@@ -146,7 +174,7 @@ def test_requirements_txt_with_a_lockfile_is_refused(
     assert list(error.files) == ["requirements.txt", *lockfiles]
     body = error.body()
     assert "'requirements.txt'" in body
-    assert "Keep only one" in body
+    assert "Keep only the one" in body
     for name in lockfiles:
         assert f"git rm '{name}'" in body
 
@@ -170,8 +198,8 @@ def test_misspelled_requirements_txt_is_refused(tmp_path: Path, name: str, shown
     assert f"git mv {shown} requirements.txt" in error.body()
 
 
-def test_misspelling_is_reported_before_an_unsupported_lockfile(tmp_path: Path) -> None:
-    app = make_app(tmp_path, "requirement.txt", "poetry.lock")
+def test_misspelling_is_reported_before_a_missing_lockfile(tmp_path: Path) -> None:
+    app = make_app(tmp_path, "requirement.txt", "pyproject.toml")
     with pytest.raises(MisspelledRequirementsFile):
         check_app(app)
 

@@ -4,12 +4,14 @@
 particular before Python is installed into `.heroku/python`). It raises the first
 problem found and returns non-fatal warnings as `(title, body)` pairs.
 
-Package manager files: this buildpack installs from requirements.txt only. As in
-heroku/heroku-buildpack-python (which now refuses several package manager files), a
-requirements.txt next to a Pipfile.lock, poetry.lock or uv.lock is an error: the two
-can disagree, and a user editing the one that is not used would see no effect. A
-Pipfile without its lock next to requirements.txt is only a warning (many apps keep a
-Pipfile for development tools); so is a misspelled copy of requirements.txt.
+Package manager files, as heroku/heroku-buildpack-python chooses
+(lib/package_manager.sh): exactly one of requirements.txt (pip), Pipfile.lock
+(Pipenv), poetry.lock (Poetry), uv.lock (uv). Several is an error: they can
+disagree, and a user editing the one that is not used would see no effect. A lockfile
+needs its project file; a Pipfile or pyproject.toml with no lockfile is an error that
+names the command that writes it. A Pipfile without its lock next to requirements.txt
+is only a warning (many apps keep a Pipfile for development tools); so is a
+misspelled copy of requirements.txt.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from pathlib import Path
 from ..errors import (
     CommittedHerokuPythonDir,
     CommittedVirtualenv,
+    LockfileWithoutProjectFile,
+    MissingLockfile,
     MisspelledRequirementsFile,
     MultiplePackageManagerFiles,
     NoPackageManagerFile,
     PackageWithoutRequirements,
-    UnsupportedPackageManager,
     visible,
 )
 from .detect import (
@@ -35,10 +38,20 @@ from .detect import (
     top_level_files,
 )
 
-LOCKFILES = ("Pipfile.lock", "poetry.lock", "uv.lock")
-# Files of package managers this buildpack does not run (yet), in the order named.
-UNSUPPORTED_MANAGER_FILES = ("Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock")
-PACKAGE_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
+# Each lockfile, the project file it goes with, in classic's order.
+LOCKFILES = {
+    "Pipfile.lock": "Pipfile",
+    "poetry.lock": "pyproject.toml",
+    "uv.lock": "pyproject.toml",
+}
+# The file each package manager installs from: exactly one of these.
+MANAGER_FILES = (REQUIREMENTS_TXT, *LOCKFILES)
+# What writes the missing lockfile next to a project file: (tool, command, lockfile).
+_LOCK_COMMANDS = {
+    "Pipfile": (("Pipenv", "pipenv lock", "Pipfile.lock"),),
+    "pyproject.toml": (("uv", "uv lock", "uv.lock"), ("Poetry", "poetry lock", "poetry.lock")),
+}
+PACKAGE_FILES = ("setup.py", "setup.cfg")
 
 
 def check_app(build_dir: Path) -> list[tuple[str, str]]:
@@ -66,40 +79,57 @@ def check_package_manager_files(
 ) -> list[tuple[str, str]]:
     """Decide from the app root's file names; `listing` is shown if nothing fits."""
     misspelled = misspelled_requirements_files(files)
+    found = [name for name in MANAGER_FILES if name in files]
+    if len(found) > 1:
+        raise MultiplePackageManagerFiles(found)
     if REQUIREMENTS_TXT in files:
-        lockfiles = [name for name in LOCKFILES if name in files]
-        if lockfiles:
-            raise MultiplePackageManagerFiles([REQUIREMENTS_TXT, *lockfiles])
-        warnings: list[tuple[str, str]] = []
-        if "Pipfile" in files:
-            warnings.append(
-                (
-                    "The Pipfile is ignored.",
-                    "The app has both a Pipfile and a requirements.txt. This buildpack\n"
-                    "installs only what requirements.txt lists; the Pipfile has no effect\n"
-                    "on the build. If the app's dependencies are kept in the Pipfile,\n"
-                    "regenerate requirements.txt from it: pipenv requirements > requirements.txt",
-                )
-            )
-        if misspelled:
-            names = ", ".join(f"'{visible(name)}'" for name in misspelled)
-            warnings.append(
-                (
-                    f"{names} is ignored.",
-                    f"The app has {names} next to requirements.txt. Only requirements.txt\n"
-                    "is read; if the other file is a leftover, delete it to avoid confusion.",
-                )
-            )
-        return warnings
+        return _requirements_warnings(files, misspelled)
+    if found:
+        lockfile = found[0]
+        if LOCKFILES[lockfile] not in files:
+            raise LockfileWithoutProjectFile(lockfile, LOCKFILES[lockfile])
+        return []
     if misspelled:
         raise MisspelledRequirementsFile(misspelled)
-    unsupported = [name for name in UNSUPPORTED_MANAGER_FILES if name in files]
-    if unsupported:
-        raise UnsupportedPackageManager(unsupported)
+    for project_file, commands in _LOCK_COMMANDS.items():
+        if project_file in files:
+            raise MissingLockfile(project_file, commands)
     package = [name for name in PACKAGE_FILES if name in files]
     if package:
         raise PackageWithoutRequirements(package)
     raise NoPackageManagerFile(listing)
+
+
+def manager_file(files: Collection[str]) -> str:
+    """The one file the app's package manager installs from (after `check_app`)."""
+    found = [name for name in MANAGER_FILES if name in files]
+    if len(found) != 1:
+        raise ValueError(f"check_app() first: found {found}")
+    return found[0]
+
+
+def _requirements_warnings(files: Collection[str], misspelled: list[str]) -> list[tuple[str, str]]:
+    warnings: list[tuple[str, str]] = []
+    if "Pipfile" in files:
+        warnings.append(
+            (
+                "The Pipfile is ignored.",
+                "The app has both a Pipfile and a requirements.txt. This buildpack\n"
+                "installs only what requirements.txt lists; the Pipfile has no effect\n"
+                "on the build. If the app's dependencies are kept in the Pipfile,\n"
+                "regenerate requirements.txt from it: pipenv requirements > requirements.txt",
+            )
+        )
+    if misspelled:
+        names = ", ".join(f"'{visible(name)}'" for name in misspelled)
+        warnings.append(
+            (
+                f"{names} is ignored.",
+                f"The app has {names} next to requirements.txt. Only requirements.txt\n"
+                "is read; if the other file is a leftover, delete it to avoid confusion.",
+            )
+        )
+    return warnings
 
 
 def _sample_entries(path: Path, limit: int = 5) -> list[str]:

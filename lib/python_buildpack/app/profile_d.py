@@ -7,6 +7,7 @@ app still lives in BUILD_DIR.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 PROFILE_D = r"""# Written by the Python buildpack: the app's Python and its defaults at run time.
@@ -47,15 +48,26 @@ export GUNICORN_CMD_ARGS="${GUNICORN_CMD_ARGS:---access-logfile -}"
 NLTK_DATA = 'export NLTK_DATA="$HOME/.heroku/python/nltk_data"\n'
 
 
-def export_script(python_dir: Path, *, nltk_data: bool = False) -> str:
-    """For later buildpacks: the Python in BUILD_DIR, where they find it."""
+def export_script(
+    python_dir: Path, *, nltk_data: bool = False, extra: Mapping[str, str] | None = None
+) -> str:
+    """For later buildpacks: the Python in BUILD_DIR, where they find it; `extra`:
+    the package manager's (its tool on PATH, as classic exports it)."""
+    manager = "".join(
+        f'export {name}="{value.replace("$PATH", "${PATH}")}"\n'
+        for name, value in (extra or {}).items()
+    )
     return (
-        f'export PATH="{python_dir}/bin:$PATH"\n'
-        f'export PYTHONHOME="{python_dir}"\n'
-        f'export LIBRARY_PATH="{python_dir}/lib${{LIBRARY_PATH:+:$LIBRARY_PATH}}"\n'
-        f'export LD_LIBRARY_PATH="{python_dir}/lib${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"\n'
-        "export PYTHONNOUSERSITE=1\n"
-    ) + (f'export NLTK_DATA="{python_dir}/nltk_data"\n' if nltk_data else "")
+        (
+            f'export PATH="{python_dir}/bin:$PATH"\n'
+            f'export PYTHONHOME="{python_dir}"\n'
+            f'export LIBRARY_PATH="{python_dir}/lib${{LIBRARY_PATH:+:$LIBRARY_PATH}}"\n'
+            f'export LD_LIBRARY_PATH="{python_dir}/lib${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"\n'
+            "export PYTHONNOUSERSITE=1\n"
+        )
+        + (f'export NLTK_DATA="{python_dir}/nltk_data"\n' if nltk_data else "")
+        + manager
+    )
 
 
 def write_profile_d(build_dir: Path, *, nltk_data: bool = False) -> Path:
@@ -65,7 +77,14 @@ def write_profile_d(build_dir: Path, *, nltk_data: bool = False) -> Path:
     return target
 
 
-def write_export(buildpack_dir: Path, python_dir: Path, *, nltk_data: bool = False) -> Path:
+def write_export(
+    buildpack_dir: Path,
+    python_dir: Path,
+    *,
+    nltk_data: bool = False,
+    extra: Mapping[str, str] | None = None,
+) -> Path:
     target = buildpack_dir / "export"
-    target.write_text(export_script(python_dir, nltk_data=nltk_data), encoding="utf-8")
+    text = export_script(python_dir, nltk_data=nltk_data, extra=extra)
+    target.write_text(text, encoding="utf-8")
     return target

@@ -80,49 +80,43 @@ class PackageWithoutRequirements(BuildpackError):
         )
 
 
-_EXPORT_COMMANDS = {
-    "Pipfile": ("Pipenv", "pipenv requirements > requirements.txt"),
-    "Pipfile.lock": ("Pipenv", "pipenv requirements > requirements.txt"),
-    "poetry.lock": (
-        "Poetry",
-        "poetry export -f requirements.txt --output requirements.txt"
-        "   (needs the poetry-plugin-export plugin)",
-    ),
-    "uv.lock": ("uv", "uv export --format requirements-txt --no-hashes > requirements.txt"),
-}
+@dataclass(eq=False)
+class MissingLockfile(BuildpackError):
+    """A project file whose lockfile is missing: the build installs from lockfiles."""
+
+    project_file: str
+    # (tool, the command that writes the lockfile, the lockfile)
+    commands: Sequence[tuple[str, str, str]]
+    failure_reason = "missing_lockfile"
+
+    def title(self) -> str:
+        lockfiles = " or ".join(f"'{lock}'" for _, _, lock in self.commands)
+        return f"The app has a '{self.project_file}' but no {lockfiles}."
+
+    def body(self) -> str:
+        lines = "\n".join(f"  {command}   ({tool})" for tool, command, _ in self.commands)
+        return (
+            f"The buildpack installs exactly what a lockfile lists, and '{self.project_file}'\n"
+            "alone does not pin the versions. Create the lockfile with the package manager\n"
+            "the app uses, and commit it:\n\n"
+            f"{lines}\n\n"
+            "Or list the dependencies in a requirements.txt to install them with pip."
+        )
 
 
 @dataclass(eq=False)
-class UnsupportedPackageManager(BuildpackError):
-    files: Sequence[str]
-    failure_reason = "unsupported_package_manager"
-
-    def _managers(self) -> list[str]:
-        managers: list[str] = []
-        for name in self.files:
-            manager = _EXPORT_COMMANDS.get(name, (name, ""))[0]
-            if manager not in managers:
-                managers.append(manager)
-        return managers
+class LockfileWithoutProjectFile(BuildpackError):
+    lockfile: str
+    project_file: str
+    failure_reason = "lockfile_without_project_file"
 
     def title(self) -> str:
-        managers = self._managers()
-        verb = "is" if len(managers) == 1 else "are"
-        return f"{' and '.join(managers)} {verb} not supported yet."
+        return f"The app has a '{self.lockfile}' but no '{self.project_file}'."
 
     def body(self) -> str:
-        commands: list[str] = []
-        for name in self.files:
-            command = _EXPORT_COMMANDS.get(name, ("", ""))[1]
-            if command and f"  {command}" not in commands:
-                commands.append(f"  {command}")
         return (
-            f"The app has {_names(self.files)} but no 'requirements.txt'. This buildpack\n"
-            "installs dependencies only from requirements.txt, with pip.\n\n"
-            "Export the locked dependencies to requirements.txt and commit it:\n\n"
-            + "\n".join(commands)
-            + "\n\nThen remove the lockfile from the app: a requirements.txt next to a\n"
-            "lockfile stops the build, since the two could disagree."
+            f"The package manager needs both files: '{self.project_file}' says what the app\n"
+            f"depends on, '{self.lockfile}' the exact versions. Commit '{self.project_file}' too."
         )
 
 
@@ -139,10 +133,9 @@ class MultiplePackageManagerFiles(BuildpackError):
             f"The app has {_names(self.files)}. Each of these describes the app's\n"
             "dependencies, and it would be unclear which one the build uses: a change to\n"
             "one of them would seem to have no effect.\n\n"
-            "This buildpack installs from 'requirements.txt'. Keep only one of these files\n"
-            "and delete the others. For example, if requirements.txt is the one you keep\n"
-            "up to date:\n\n"
-            + "\n".join(f"  git rm '{visible(f)}'" for f in self.files if f != "requirements.txt")
+            "Keep only the one of the package manager you use, and delete the others. For\n"
+            f"example, if '{visible(self.files[0])}' is the one you keep up to date:\n\n"
+            + "\n".join(f"  git rm '{visible(f)}'" for f in self.files[1:])
         )
 
 

@@ -81,3 +81,74 @@ class ManagerToolInstallFailed(CommandFailed):
             "This is most likely a temporary problem with the package index; try the\n"
             "build again. If it keeps failing, clear the build cache."
         )
+
+
+@dataclass(eq=False)
+class ManagerSyncFailed(CommandFailed):
+    tool: str
+    command: str
+    output_tail: Sequence[str] = field(default_factory=tuple)
+    failure_reason = "manager_sync"
+
+    def title(self) -> str:
+        return f"Unable to install dependencies using {self.tool}."
+
+    def failed(self) -> str:
+        return (
+            f"The command '{self.command}' failed. See the log above for its full output;\n"
+            "the last lines were:"
+        )
+
+    def advice(self) -> str:
+        return (
+            "Check that every locked package exists on the package index the lockfile\n"
+            "names and that the build can reach it. Run the same command locally in a\n"
+            "fresh checkout to reproduce the error."
+        )
+
+
+@dataclass(eq=False)
+class PythonVersionConflict(BuildpackError):
+    """The Python version the build uses is one the project file excludes."""
+
+    version: str
+    version_file: str  # where the version came from (or "the default")
+    project_file: str
+    requirement: str
+    failure_reason = "python_version_conflict"
+
+    def title(self) -> str:
+        return f"Python {self.version} does not satisfy {self.project_file}."
+
+    def body(self) -> str:
+        return (
+            f"{self.version_file} asks for Python {self.version}, but {self.project_file}\n"
+            f"requires Python '{visible(self.requirement)}'. The package manager would refuse\n"
+            "to install for this Python. Change one of the two files so that they agree."
+        )
+
+
+@dataclass(eq=False)
+class PythonVersionFileRequired(BuildpackError):
+    """uv apps name their Python in .python-version (as classic requires)."""
+
+    tool: str
+    origin: str  # "runtime.txt" or "default"
+    pin_command: str
+    failure_reason = "python_version_file_required"
+
+    def title(self) -> str:
+        return f"No .python-version file found for this {self.tool} app."
+
+    def body(self) -> str:
+        found = (
+            "The app names its Python version in runtime.txt, which is deprecated and\n"
+            f"which {self.tool} does not read"
+            if self.origin == "runtime.txt"
+            else "The app does not say which Python version it uses"
+        )
+        return (
+            f"{found}. {self.tool} and the build must use the same Python:\n"
+            "create a .python-version file with the major version and commit it:\n\n"
+            f"    {self.pin_command}"
+        )

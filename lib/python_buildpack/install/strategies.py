@@ -148,7 +148,7 @@ class Strategies:
         runtime.install_runtime(self.ctx, self.store, self.version, self.runtime_url)
         self.manager.install_tool()
         dists = self.manager.install()
-        problems = site.verify(self.site, self.manager.must_be_installed(dists))
+        problems = self.manager.verify(dists)
         if problems:
             raise EnvironmentMismatch(problems)
         return dists

@@ -27,6 +27,13 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..cache.manifest import Distribution, Manifest
+from ..context import BuildContext
+from ..install import site
+from ..python_version import (
+    RequestedPythonVersion,
+    ResolvedPythonVersion,
+    read_requested_python_version,
+)
 
 Inputs = TypeVar("Inputs")
 
@@ -55,6 +62,28 @@ class PackageManager(ABC, Generic[Inputs]):
     name: str
     # Its version: part of the fingerprint (a new one means a rebuild).
     version: str
+
+    def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
+        """Reads the app's files: a bad or inconsistent one fails the build here."""
+        self.ctx = ctx
+        self.python = python
+        self.test = test
+
+    # --- before the Python version is resolved (classmethods: no manager yet) ----------
+
+    @classmethod
+    def check_config_vars(cls, config_vars: Mapping[str, str]) -> None:
+        """Refuse config vars that would make the manager install elsewhere."""
+
+    @classmethod
+    def requested_python(cls, build_dir: Path) -> RequestedPythonVersion:
+        """The Python version the app asks for, by this manager's rules (classic's):
+        runtime.txt, then .python-version, then the default."""
+        return read_requested_python_version(build_dir)
+
+    def export_env(self) -> dict[str, str]:
+        """What later buildpacks get besides Python (`export`): the tool on PATH."""
+        return {}
 
     @abstractmethod
     def input_files(self) -> Sequence[str]:
@@ -96,6 +125,12 @@ class PackageManager(ABC, Generic[Inputs]):
         """Bring the restored environment exactly up to date with the inputs of
         `prepare`. `restore_again` puts the cached environment back as it was, for
         a manager that tries a second way."""
+
+    def verify(self, installed: Mapping[str, Distribution]) -> list[str]:
+        """What keeps the environment from being exactly `must_be_installed`, with
+        no file that no distribution owns (empty: it is)."""
+        site_packages = self.ctx.python_dir / "lib" / f"python{self.python.major_minor}"
+        return site.verify(site_packages / "site-packages", self.must_be_installed(installed))
 
     @abstractmethod
     def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:

@@ -15,6 +15,8 @@ RUNTIME_TXT = "runtime.txt"
 class VersionOrigin(enum.Enum):
     PYTHON_VERSION_FILE = PYTHON_VERSION_FILE
     RUNTIME_TXT = RUNTIME_TXT
+    # Pipenv apps: `_meta.requires` of Pipfile.lock, when no version file names one.
+    PIPFILE_LOCK = "Pipfile.lock"
     DEFAULT = "default"
 
 
