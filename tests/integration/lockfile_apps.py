@@ -23,6 +23,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from python_buildpack import config
 from python_buildpack.commands import SubprocessRunner
@@ -30,7 +31,7 @@ from python_buildpack.context import BuildContext, Stack
 from python_buildpack.lockfiles import tools
 from python_buildpack.output import Output
 from support.buildpack import ROOT, App, Result, write_tree
-from support.cache_checks import assert_equals_clean
+from support.cache_checks import assert_equals_clean, report
 from support.index_server import IndexServer
 from support.wheels import build_wheel
 
@@ -70,7 +71,7 @@ def locking_tool(name: str) -> Path:
 def tool_wheels(name: str) -> Path:
     """The pinned wheels of a tool (requirements/<name>.txt), downloaded once into
     .cache/tool-wheels/ (the only step that needs PyPI): the builds install the tool
-    from a local index of them (PYTHON_BUILDPACK_TOOLS_INDEX_URL), as an operator with
+    from a local index of them (PYTHON_TOOLS_INDEX_URL), as an operator with
     a mirror would."""
     pins = ROOT / "requirements" / f"{name}.txt"
     key = hashlib.sha256(pins.read_bytes()).hexdigest()[:16]
@@ -258,7 +259,7 @@ def lockfile_app(
     app, _ = new_app(workdir, runtime_mirror)
     app.remove("requirements.txt")
     app.config.clear()
-    app.base_env["PYTHON_BUILDPACK_TOOLS_INDEX_URL"] = tools_index.url
+    app.base_env["PYTHON_TOOLS_INDEX_URL"] = tools_index.url
     shutil.copytree(locked_source, app.source, dirs_exist_ok=True)
     return app
 
@@ -270,11 +271,17 @@ class History:
     app: App
     cache: Path
     builds: dict[str, tuple[Path, Result]] = field(default_factory=dict)
+    # step -> bin/report right after that build (the next one replaces it)
+    reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     # step -> "" when the build equals a clean build of the same inputs, else why not
     clean: dict[str, str] = field(default_factory=dict)
 
     def build(self, step: str, *, compare_with_clean: bool = False) -> None:
         self.builds[step] = self.app.build(self.cache)
+        self.reports[step] = report(self.builds[step][0], self.cache, self.app.base_env)
+        # Kept next to the builds, to read when a test fails.
+        log = self.app.workdir / f"log-{len(self.builds)}-{step}.txt"
+        log.write_text(str(self.builds[step][1]), encoding="utf-8")
         if compare_with_clean and self.builds[step][1].returncode == 0:
             try:
                 assert_equals_clean(self.app, self.builds[step][0])

@@ -104,15 +104,15 @@ def test_cold_build_installs_the_default_packages_of_pipfile_lock(history: Histo
         "localpkg": "1.0",
     }
     assert "devtool" not in found  # dev-packages are for bin/test-compile
-    data = report(build_dir, history.cache, history.app.base_env)
+    data = history.reports["cold"]
     assert data["package_manager"] == "pipenv"
     assert data["cache_status"] == "empty"
 
 
 def test_unchanged_rebuild_reuses_the_cache_and_starts_no_process(history: History) -> None:
-    build_dir, result = history.ok("unchanged")
+    _, result = history.ok("unchanged")
     assert "pipenv install" not in result.output
-    data = report(build_dir, history.cache, history.app.base_env)
+    data = history.reports["unchanged"]
     assert data["cache_status"] == "reused"
     assert data["commands"] == []
 
@@ -124,7 +124,7 @@ def test_package_removed_from_pipfile_lock_is_uninstalled_as_in_a_clean_build(
     assert "gamma" not in distributions(build_dir)
     assert not (site_packages(build_dir) / "gamma").exists()
     assert any("Pipfile.lock" in r and "gamma" in r for r in reasons(result.output, UPDATING))
-    data = report(build_dir, history.cache, history.app.base_env)
+    data = history.reports["removed"]
     assert data["cache_status"] == "updated", result.output
     history.assert_equals_clean("removed")
 
@@ -133,7 +133,7 @@ def test_version_change_in_pipfile_lock_updates_the_package(history: History) ->
     build_dir, result = history.ok("version")
     assert distributions(build_dir)["beta"] == "2.0"
     assert any("Pipfile.lock" in r and "beta" in r for r in reasons(result.output, UPDATING))
-    assert report(build_dir, history.cache, history.app.base_env)["cache_status"] == "updated"
+    assert history.reports["version"]["cache_status"] == "updated"
     history.assert_equals_clean("version")
 
 
@@ -149,8 +149,8 @@ def test_out_of_sync_pipfile_lock_fails_and_the_cache_stays_good(history: Histor
     _, failed = history.builds["out_of_sync"]
     assert_user_error(failed, "Pipfile.lock is out of date with Pipfile.")
     assert "pipenv lock" in error_block(failed)
-    build_dir, result = history.ok("fixed")
-    data = report(build_dir, history.cache, history.app.base_env)
+    _, result = history.ok("fixed")
+    data = history.reports["fixed"]
     assert data["cache_status"] == "reused", result.output
     assert data["commands"] == []
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from support.buildpack import distributions, site_packages
-from support.cache_checks import UPDATING, build_ok, reasons, report
+from support.cache_checks import UPDATING, build_ok, reasons
 from support.index_server import IndexServer, serve_index
 
 from .helpers import assert_user_error, error_block, error_title
@@ -105,15 +105,15 @@ def test_cold_build_installs_the_main_group_of_poetry_lock(history: History) -> 
         "localpkg": "1.0",
     }
     assert "devtool" not in found  # the dev group is for bin/test-compile
-    data = report(build_dir, history.cache, history.app.base_env)
+    data = history.reports["cold"]
     assert data["package_manager"] == "poetry"
     assert data["cache_status"] == "empty"
 
 
 def test_unchanged_rebuild_reuses_the_cache_and_starts_no_process(history: History) -> None:
-    build_dir, result = history.ok("unchanged")
+    _, result = history.ok("unchanged")
     assert "poetry sync" not in result.output
-    data = report(build_dir, history.cache, history.app.base_env)
+    data = history.reports["unchanged"]
     assert data["cache_status"] == "reused"
     assert data["commands"] == []
 
@@ -123,7 +123,7 @@ def test_package_removed_from_poetry_lock_is_gone_as_in_a_clean_build(history: H
     assert "gamma" not in distributions(build_dir)
     assert not (site_packages(build_dir) / "gamma").exists()
     assert any("poetry.lock" in r and "gamma" in r for r in reasons(result.output, UPDATING))
-    data = report(build_dir, history.cache, history.app.base_env)
+    data = history.reports["removed"]
     assert data["cache_status"] == "updated", result.output
     history.assert_equals_clean("removed")
 
@@ -132,7 +132,7 @@ def test_version_change_in_poetry_lock_updates_the_package(history: History) -> 
     build_dir, result = history.ok("version")
     assert distributions(build_dir)["beta"] == "2.0"
     assert any("poetry.lock" in r and "beta" in r for r in reasons(result.output, UPDATING))
-    assert report(build_dir, history.cache, history.app.base_env)["cache_status"] == "updated"
+    assert history.reports["version"]["cache_status"] == "updated"
     history.assert_equals_clean("version")
 
 
@@ -148,8 +148,8 @@ def test_out_of_sync_poetry_lock_fails_and_the_cache_stays_good(history: History
     _, failed = history.builds["out_of_sync"]
     assert_user_error(failed, "poetry.lock is out of date with pyproject.toml.")
     assert "poetry lock" in error_block(failed)
-    build_dir, result = history.ok("fixed")
-    data = report(build_dir, history.cache, history.app.base_env)
+    _, result = history.ok("fixed")
+    data = history.reports["fixed"]
     assert data["cache_status"] == "reused", result.output
     assert data["commands"] == []
 
@@ -184,15 +184,16 @@ def test_python_version_outside_the_projects_constraint_is_refused(
     assert "Installing Poetry" not in result.output
 
 
-def test_a_committed_virtualenv_is_refused(
+def test_a_committed_venv_directory_is_refused(
     tmp_path: Path,
     runtime_mirror: tuple[Path, str],
     locked_source: Path,
     tools_index: IndexServer,
 ) -> None:
-    """Poetry installs into a project's .venv even with virtualenvs switched off."""
+    """Poetry installs into a project's .venv even with virtualenvs switched off, and
+    even when it is no virtualenv yet (a real one is refused for every app)."""
     app = lockfile_app(tmp_path, runtime_mirror, locked_source, tools_index)
-    app.write({".venv/pyvenv.cfg": "home = /usr/bin\n"})
+    app.write({".venv/.gitkeep": ""})
     _, result = app.build(tmp_path / "cache")
     assert_user_error(result, "The app contains a .venv directory.")
     assert "Installing Poetry" not in result.output

@@ -41,6 +41,7 @@ from .managers import (
     ManagerConfigVarRefused,
     ManagerSyncFailed,
     ManagerToolInstallFailed,
+    PoetryVirtualenvInApp,
     PythonVersionConflict,
     PythonVersionFileRequired,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "PipBootstrapFailed",
     "PipInstallFailed",
     "PipResolutionFailed",
+    "PoetryVirtualenvInApp",
     "PythonVersionConflict",
     "PythonVersionEndOfLife",
     "PythonVersionFileInvalid",
