@@ -19,7 +19,7 @@ def uninstall(ctx: BuildContext, major_minor: str, names: Sequence[str], tool: s
     shown = f"pip uninstall --yes {' '.join(sorted(names))}"
     argv = [str(python_executable(ctx)), f"{wheel}/pip", "uninstall", "--yes", *sorted(names)]
     ctx.output.info(f"Running '{shown}'")
-    env = pip_tool.isolated_env(ctx)
+    env = {**pip_tool.isolated_env(ctx), "PIP_NO_INPUT": "1", "PIP_ROOT_USER_ACTION": "ignore"}
     result = ctx.runner.stream(argv, env=env, cwd=ctx.build_dir, output=ctx.output)
     if result.returncode != 0:
         raise ManagerSyncFailed(tool, shown, result.tail)
