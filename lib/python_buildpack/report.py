@@ -36,9 +36,7 @@ class BuildReport:
     python_version_origin: str | None = None
     package_manager: str = "pip"
     pip_version: str | None = None
-    # uv, Poetry, Pipenv: the tool's version and how many packages its lockfile names.
-    package_manager_version: str | None = None
-    locked_packages: int | None = None
+    package_manager_version: str | None = None  # uv, Poetry, Pipenv
     cache_status: CacheStatus = CacheStatus.EMPTY
     cache_discard_reasons: list[str] = field(default_factory=list)
     installed: list[dict[str, str]] = field(default_factory=list)

@@ -80,6 +80,9 @@ class LockfileManager(PackageManager[LockfileInputs]):
     def check_python(self) -> None:
         """Raise when the resolved Python is one the project excludes."""
 
+    def after_sync(self) -> None:
+        """Make what the tool wrote the same as a clean build writes."""
+
     @property
     def project_text(self) -> str:
         return self.texts[self.spec.project_file]
@@ -161,7 +164,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
     def report_fields(self, installed: Mapping[str, str] | None) -> dict[str, Any]:
         if installed is None:
             return {"package_manager": self.name, "package_manager_version": self.version}
-        return {"locked_packages": len(self.locked.packages)}
+        return {}
 
     def warnings(self, installed: Mapping[str, str]) -> list[tuple[str, str]]:
         return []
@@ -228,9 +231,11 @@ class LockfileManager(PackageManager[LockfileInputs]):
                 raise LockfileOutOfSync(
                     self.spec.lockfile, self.spec.project_file, self.spec.fix_command
                 )
-            raise ManagerSyncFailed(self.spec.display_name, display(argv), result.tail)
+            shown_argv = [self.spec.name, *argv[1:]]
+            raise ManagerSyncFailed(self.spec.display_name, display(shown_argv), result.tail)
         # Local and editable packages were installed from BUILD_DIR: the app runs at /app.
         site.relocate_build_paths(self.site, self.ctx.build_dir, self.ctx.app_dir)
+        self.after_sync()
 
     def _distributions(self) -> dict[str, Distribution]:
         installed = site.installed_distributions(self.site)

@@ -9,9 +9,12 @@ A `.pyc` whose source is gone (a removed package's) is still a problem.
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
+import io
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..cache.tree import scan
@@ -60,3 +63,32 @@ def unowned_or_missing(site_packages: Path, *, limit: int = 5) -> list[str]:
 
 def verify(site_packages: Path, expected: Mapping[str, str]) -> list[str]:
     return installed_mismatch(site_packages, expected) + unowned_or_missing(site_packages)
+
+
+def rewrite_recorded(site_packages: Path, path: Path, change: Callable[[str], str]) -> None:
+    """Rewrite one installed file (a new inode: never through a hard link into the
+    cache) and keep its RECORD row's hash and size true."""
+    text = path.read_text(encoding="utf-8")
+    new = change(text)
+    if new == text:
+        return
+    _replace(path, new.encode("utf-8"))
+    record = path.parent / "RECORD"
+    rel = path.relative_to(site_packages).as_posix()
+    with record.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    data = path.read_bytes()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    for row in rows:
+        if row and os.path.normpath(row[0]) == rel:
+            row[1:] = [f"sha256={digest}", str(len(data))]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    _replace(record, buffer.getvalue().encode("utf-8"))
+
+
+def _replace(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.chmod(tmp, path.stat().st_mode & 0o7777)
+    os.replace(tmp, path)

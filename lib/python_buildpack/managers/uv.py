@@ -8,6 +8,7 @@ sync passed, so a reuse needs no uv process at all.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -16,6 +17,7 @@ from ..lockfiles import managers as specs
 from ..lockfiles import tools, uv
 from ..lockfiles.model import LockedSet, Target
 from ..python_version import RequestedPythonVersion
+from . import lockfile_check
 from .lockfile import LockfileManager
 from .lockfile_python import check_requires_python, requested_with_version_file
 
@@ -48,8 +50,25 @@ class Uv(LockfileManager):
     def is_out_of_sync(self, output: str) -> bool:
         return uv.out_of_sync_message(output)
 
+    def after_sync(self) -> None:
+        for path in self.site.glob("*.dist-info/uv_cache.json"):
+            lockfile_check.rewrite_recorded(self.site, path, _without_timestamp)
+
     def sync_argv(self, tool: tools.InstalledTool, reinstall: Sequence[str]) -> list[str]:
         argv = super().sync_argv(tool, reinstall)
         for name in reinstall:
             argv += ["--reinstall-package", name]
         return argv
+
+
+def _without_timestamp(text: str) -> str:
+    """uv writes the install time into `uv_cache.json` of a package built from a
+    local path, so two clean builds would differ there; the next sync then sees it
+    as stale and installs it again, which a changed path needs anyway."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(data, dict) and "timestamp" in data:
+        data["timestamp"] = {"secs_since_epoch": 0, "nanos_since_epoch": 0}
+    return json.dumps(data, separators=(",", ":"))
