@@ -69,7 +69,9 @@ class Pipenv(LockfileManager):
         if reinstall and self.site.is_dir():
             uninstall(self.ctx, self.python.major_minor, reinstall, self.spec.display_name)
         super()._sync(())
-        # Pipenv leaves what Pipfile.lock no longer names: uninstalled here.
+
+    def after_sync(self) -> None:
+        """Pipenv leaves what Pipfile.lock no longer names: uninstalled here."""
         extraneous = self.locked.extraneous(site.installed_distributions(self.site))
         if extraneous:
             self.ctx.output.info("Uninstalling what Pipfile.lock does not name")
