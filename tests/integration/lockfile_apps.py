@@ -204,16 +204,16 @@ def pipfile(
     return text
 
 
-def _tool_env(home: Path, index_url: str) -> dict[str, str]:
-    """No config of this machine; every cache and virtualenv in a scratch directory."""
-    return {
+def _tool_env(home: Path, index_url: str | None) -> dict[str, str]:
+    """No config of this machine but its trust settings; every cache and virtualenv
+    in a scratch directory. `index_url` None: the project's own (PyPI)."""
+    env = {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
         "HOME": str(home),
         "XDG_CACHE_HOME": str(home / "cache"),
         "XDG_CONFIG_HOME": str(home / "config"),
         "LANG": "C.UTF-8",
         "PIP_CONFIG_FILE": os.devnull,
-        "PIP_INDEX_URL": index_url,
         "POETRY_CACHE_DIR": str(home / "poetry-cache"),
         "POETRY_CONFIG_DIR": str(home / "poetry-config"),
         "POETRY_VIRTUALENVS_IN_PROJECT": "true",
@@ -224,9 +224,13 @@ def _tool_env(home: Path, index_url: str) -> dict[str, str]:
         "PIPENV_VERBOSITY": "-1",
         "PIPENV_YES": "1",
     }
+    env.update({k: v for k, v in os.environ.items() if k in config.TRUST_AND_PROXY_VARS})
+    if index_url:
+        env["PIP_INDEX_URL"] = index_url
+    return env
 
 
-def lock(tool: str, app_source: Path, index_url: str) -> None:
+def lock(tool: str, app_source: Path, index_url: str | None) -> None:
     """`poetry lock` / `pipenv lock` on a scratch copy of the app; the lockfile is
     copied back."""
     scratch = app_source.parent / f"lock-{tool}-{app_source.name}"

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from support.buildpack import distributions, site_packages
+from support.buildpack import distributions, site_packages, write_tree
 from support.cache_checks import UPDATING, build_ok, reasons, report
 from support.index_server import IndexServer, serve_index
 
-from .helpers import assert_user_error, error_block, error_title
+from .helpers import assert_user_error, boot, error_block, error_title, move_slug_to_app_dir
 from .lockfile_apps import (
+    MAJOR_MINOR,
     History,
     index_wheels,
     local_package,
@@ -202,3 +203,28 @@ def test_python_version_comes_from_pipfile_lock_without_a_version_file(
     build_dir, _ = build_ok(app, tmp_path / "cache")
     data = report(build_dir, tmp_path / "cache", app.base_env)
     assert data["python_version"] == version, data
+
+
+@pytest.mark.network
+def test_real_app_from_pypi_builds_and_boots(
+    tmp_path: Path, runtime_mirror: tuple[Path, str], tools_index: IndexServer
+) -> None:
+    """Locked by pipenv against PyPI, built, moved to the app dir and run as a dyno."""
+    source = tmp_path / "locked"
+    source.mkdir()
+    write_tree(
+        source,
+        {
+            "Pipfile": (
+                '[[source]]\nurl = "https://pypi.org/simple"\nverify_ssl = true\nname = "pypi"\n\n'
+                '[packages]\nsix = "==1.16.0"\nidna = "*"\n\n'
+                f'[requires]\npython_version = "{MAJOR_MINOR}"\n'
+            ),
+        },
+    )
+    lock("pipenv", source, None)
+    app = lockfile_app(tmp_path / "work", runtime_mirror, source, tools_index)
+    build_dir, _ = build_ok(app, tmp_path / "cache")
+    app_dir = move_slug_to_app_dir(build_dir, Path(app.base_env["BUILDPACK_APP_DIR"]))
+    ran = boot(app_dir, "python -c 'import six, idna; print(six.__version__)'")
+    assert ran.stdout.strip() == "1.16.0", ran.stderr

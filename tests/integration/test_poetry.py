@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from support.buildpack import distributions, site_packages
+from support.buildpack import distributions, site_packages, write_tree
 from support.cache_checks import UPDATING, build_ok, reasons
 from support.index_server import IndexServer, serve_index
 
-from .helpers import assert_user_error, error_block, error_title
+from .helpers import assert_user_error, boot, error_block, error_title, move_slug_to_app_dir
 from .lockfile_apps import (
     MAJOR_MINOR,
     History,
@@ -197,3 +197,27 @@ def test_a_committed_venv_directory_is_refused(
     _, result = app.build(tmp_path / "cache")
     assert_user_error(result, "The app contains a .venv directory.")
     assert "Installing Poetry" not in result.output
+
+
+@pytest.mark.network
+def test_real_app_from_pypi_builds_and_boots(
+    tmp_path: Path, runtime_mirror: tuple[Path, str], tools_index: IndexServer
+) -> None:
+    """Locked by poetry against PyPI, built, moved to the app dir and run as a dyno."""
+    source = tmp_path / "locked"
+    source.mkdir()
+    write_tree(
+        source,
+        {
+            "pyproject.toml": (
+                '[project]\nname = "app"\nversion = "0"\nrequires-python = ">=3.10"\n'
+                'dependencies = ["six==1.16.0", "idna"]\n\n[tool.poetry]\npackage-mode = false\n'
+            ),
+        },
+    )
+    lock("poetry", source, None)
+    app = lockfile_app(tmp_path / "work", runtime_mirror, source, tools_index)
+    build_dir, _ = build_ok(app, tmp_path / "cache")
+    app_dir = move_slug_to_app_dir(build_dir, Path(app.base_env["BUILDPACK_APP_DIR"]))
+    ran = boot(app_dir, "python -c 'import six, idna; print(six.__version__)'")
+    assert ran.stdout.strip() == "1.16.0", ran.stderr
