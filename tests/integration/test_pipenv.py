@@ -205,6 +205,19 @@ def test_python_version_comes_from_pipfile_lock_without_a_version_file(
     assert data["python_version"] == version, data
 
 
+def test_a_config_var_that_moves_the_install_is_refused(
+    tmp_path: Path,
+    runtime_mirror: tuple[Path, str],
+    locked_source: Path,
+    tools_index: IndexServer,
+) -> None:
+    app = lockfile_app(tmp_path, runtime_mirror, locked_source, tools_index)
+    app.config["PIPENV_VENV_IN_PROJECT"] = "1"
+    _, result = app.build(tmp_path / "cache")
+    assert_user_error(result, "The config var PIPENV_VENV_IN_PROJECT is not supported with Pipenv.")
+    assert "Installing Pipenv" not in result.output
+
+
 @pytest.mark.network
 def test_real_app_from_pypi_builds_and_boots(
     tmp_path: Path, runtime_mirror: tuple[Path, str], tools_index: IndexServer

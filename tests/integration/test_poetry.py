@@ -199,6 +199,20 @@ def test_a_committed_venv_directory_is_refused(
     assert "Installing Poetry" not in result.output
 
 
+def test_a_config_var_that_moves_the_install_is_refused(
+    tmp_path: Path,
+    runtime_mirror: tuple[Path, str],
+    locked_source: Path,
+    tools_index: IndexServer,
+) -> None:
+    app = lockfile_app(tmp_path, runtime_mirror, locked_source, tools_index)
+    app.config["POETRY_VIRTUALENVS_IN_PROJECT"] = "1"
+    _, result = app.build(tmp_path / "cache")
+    title = "The config var POETRY_VIRTUALENVS_IN_PROJECT is not supported with Poetry."
+    assert_user_error(result, title)
+    assert "Installing Poetry" not in result.output
+
+
 @pytest.mark.network
 def test_real_app_from_pypi_builds_and_boots(
     tmp_path: Path, runtime_mirror: tuple[Path, str], tools_index: IndexServer
