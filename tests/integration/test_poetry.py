@@ -213,6 +213,38 @@ def test_a_config_var_that_moves_the_install_is_refused(
     assert "Installing Poetry" not in result.output
 
 
+def test_the_project_itself_is_installed_editable_from_the_app_dir(
+    tmp_path: Path,
+    runtime_mirror: tuple[Path, str],
+    package_index: IndexServer,
+    tools_index: IndexServer,
+) -> None:
+    """Without `package-mode = false` Poetry installs the app itself, editable: its
+    path must be the run-time app dir, never BUILD_DIR, and it must import there."""
+    source = tmp_path / "locked"
+    write_tree(
+        source,
+        {
+            "webapp/__init__.py": "GREETING = 'hello'\n",
+            "pyproject.toml": (
+                '[project]\nname = "webapp"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+                'dependencies = ["alpha"]\n\n'
+                f'[[tool.poetry.source]]\nname = "local"\nurl = "{package_index.url}"\n'
+                'priority = "primary"\n'
+            ),
+        },
+    )
+    lock("poetry", source, package_index.url)
+    app = lockfile_app(tmp_path / "work", runtime_mirror, source, tools_index)
+    build_dir, _ = build_ok(app, tmp_path / "cache")
+    assert distributions(build_dir)["webapp"] == "0.1.0"
+    app_dir = Path(app.base_env["BUILDPACK_APP_DIR"])
+    written = "".join(p.read_text() for p in site_packages(build_dir).glob("*.pth"))
+    assert str(app_dir) in written and str(build_dir) not in written, written
+    ran = boot(move_slug_to_app_dir(build_dir, app_dir), "python -c 'import webapp, alpha'")
+    assert ran.returncode == 0, ran.stderr
+
+
 @pytest.mark.network
 def test_real_app_from_pypi_builds_and_boots(
     tmp_path: Path, runtime_mirror: tuple[Path, str], tools_index: IndexServer
