@@ -12,9 +12,10 @@ from . import config, managers, python_version
 from .app import checks, django, hooks, profile_d
 from .app.nltk_corpora import download_corpora
 from .cache import store as cache
+from .cache.store import CacheStore
 from .context import BuildContext
 from .errors import BuildpackError
-from .install import runtime, site, strategies
+from .install import app_dir, runtime, strategies
 from .report import BuildReport
 
 
@@ -36,6 +37,24 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
     if ctx.stack.is_default:
         out.step(f"No STACK set: building for {ctx.stack.name}")
 
+    store = None if cache.cache_disabled(ctx.config_vars) else cache.CacheStore(ctx.cache_root)
+    # From the first hook to the last, `$BUILDPACK_APP_DIR/.heroku/python` is this
+    # build's: another build sharing the app dir waits (install/app_dir.py), and
+    # takes the cache's lock only after it (one lock order: no deadlock).
+    with app_dir.claimed(ctx):
+        nltk_data, exported = _build(ctx, report, store, test=test)
+    cache.remove_disabled_cache(ctx.cache_root, store, out)
+
+    profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data)
+    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data, extra=exported)
+
+
+def _build(
+    ctx: BuildContext, report: BuildReport, store: CacheStore | None, *, test: bool
+) -> tuple[bool, dict[str, str]]:
+    """The steps that run with the app dir's Python: whether NLTK data was added, and
+    what the package manager exports to later buildpacks (its tool on PATH)."""
+    out = ctx.output
     hooks.run_hook(ctx, "pre_compile")
 
     for title, body in checks.check_app(ctx.build_dir):
@@ -53,8 +72,7 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
 
     manager = manager_type(ctx, resolved, test=test)
 
-    store = None if cache.cache_disabled(ctx.config_vars) else cache.CacheStore(ctx.cache_root)
-    with site.app_dir_link(ctx), cache.locked(store, out):
+    with cache.locked(store, out):
         started = time.monotonic()
         result = strategies.install_environment(ctx, store, manager, resolved, report)
         report.timed("dependencies", started)
@@ -65,9 +83,4 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
         hooked = hooks.run_hook(ctx, "post_compile")
         if nltk_data or collected or hooked:
             cache.check_after_hooks(store, result.manifest, out)
-    cache.remove_disabled_cache(ctx.cache_root, store, out)
-
-    profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data)
-    profile_d.write_export(
-        ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data, extra=manager.export_env()
-    )
+    return nltk_data, manager.export_env()

@@ -8,6 +8,7 @@ import contextlib
 import functools
 import http.server
 import os
+import platform
 import shutil
 import subprocess
 import threading
@@ -17,6 +18,12 @@ from pathlib import Path
 from support.buildpack import App, Result
 
 ERROR_MARK = " !     Error: "
+
+
+def machine_arch() -> str:
+    """The architecture as runtime archive names spell it."""
+    machine = platform.machine()
+    return {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
 
 
 def error_title(result: Result) -> str:

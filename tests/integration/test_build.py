@@ -125,11 +125,122 @@ def test_profile_d_puts_the_apps_python_first_on_path(built: Built) -> None:
 
 
 @pytest.mark.slow
-def test_release_prints_yaml(built: Built) -> None:
+def test_release_gives_no_default_process_for_an_app_that_is_not_django(built: Built) -> None:
     result = run_bin("release", built.slug, env=built.app.base_env)
     assert result.returncode == 0, str(result)
-    assert result.output.startswith("---\n")
-    assert "default_process_types:" in result.output
+    assert result.output == "---\naddons: []\ndefault_process_types: {}\n"
+
+
+# Stand-ins for Django and gunicorn, installed from wheels as the real ones are (the
+# same distribution names, a `gunicorn` console script), doing just enough of what
+# the real ones do for the default web process to serve a request.
+FAKE_DJANGO = {
+    "django/__init__.py": "VERSION = (5, 1, 0)\n",
+    "django/core/__init__.py": "",
+    "django/core/wsgi.py": """\
+import importlib
+import os
+
+
+def get_wsgi_application():
+    settings = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+
+    def application(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [f"served by {settings.SITE_NAME}".encode()]
+
+    return application
+""",
+}
+FAKE_GUNICORN = {
+    "gunicorn/__init__.py": "",
+    "gunicorn/app.py": """\
+import importlib
+import os
+import sys
+
+
+def run():
+    # As gunicorn does: the working directory is importable, APP_MODULE[:callable].
+    sys.path.insert(0, os.getcwd())
+    module, _, name = sys.argv[1].partition(":")
+    application = getattr(importlib.import_module(module), name or "application")
+    body = application({"PATH_INFO": "/"}, lambda status, headers: print(status))
+    print(b"".join(body).decode())
+""",
+}
+DJANGO_PROJECT = {
+    "manage.py": """\
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+    from django.core.management import execute_from_command_line
+    execute_from_command_line(sys.argv)
+""",
+    "mysite/__init__.py": "",
+    "mysite/settings.py": "SITE_NAME = 'mysite'\n",
+    "mysite/wsgi.py": """\
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+application = get_wsgi_application()
+""",
+    "requirements.txt": "django==5.1.0\ngunicorn==23.0.0\n",
+}
+
+
+@pytest.fixture(scope="module")
+def django_slug(
+    tmp_path_factory: pytest.TempPathFactory, runtime_mirror: tuple[Path, str]
+) -> Built:
+    app, wheelhouse = new_app(tmp_path_factory.mktemp("django"), runtime_mirror)
+    build_wheel(wheelhouse, "Django", "5.1.0", files=FAKE_DJANGO)
+    build_wheel(
+        wheelhouse, "gunicorn", "23.0.0", files=FAKE_GUNICORN,
+        entry_points={"gunicorn": "gunicorn.app:run"},
+    )
+    app.write(DJANGO_PROJECT)
+    # The stand-in has no collectstatic; that step is not what is tested here.
+    app.config["DISABLE_COLLECTSTATIC"] = "1"
+    cache = app.workdir / "cache"
+    build_dir, result = app.build(cache)
+    assert result.returncode == 0, str(result)
+    slug = move_slug_to_app_dir(build_dir, Path(app.base_env["BUILDPACK_APP_DIR"]))
+    return Built(app, result, slug, build_dir, cache, runtime_mirror[1])
+
+
+@pytest.mark.slow
+def test_release_gives_a_django_app_with_gunicorn_a_web_process_that_serves(
+    django_slug: Built,
+) -> None:
+    result = run_bin("release", django_slug.slug, env=django_slug.app.base_env)
+    assert result.returncode == 0, str(result)
+    assert result.output == (
+        "---\naddons: []\ndefault_process_types:\n  web: gunicorn mysite.wsgi\n"
+    )
+    # The dyno runs that command from the booted slug: gunicorn is on PATH and the
+    # project's WSGI module imports Django from the slug's site-packages.
+    proc = boot(django_slug.slug, "gunicorn mysite.wsgi")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["200 OK", "served by mysite"]
+
+
+@pytest.mark.slow
+def test_release_gives_no_default_web_process_when_the_app_has_a_procfile(
+    django_slug: Built,
+) -> None:
+    procfile = django_slug.slug / "Procfile"
+    procfile.write_text("web: gunicorn mysite.wsgi --workers 2\n", encoding="utf-8")
+    try:
+        result = run_bin("release", django_slug.slug, env=django_slug.app.base_env)
+    finally:
+        procfile.unlink()
+    assert result.returncode == 0, str(result)
+    assert result.output == "---\naddons: []\ndefault_process_types: {}\n"
 
 
 @pytest.mark.slow

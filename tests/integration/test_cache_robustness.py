@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from support.buildpack import App, distributions, site_packages
 from support.cache_checks import (
     DISCARDING,
     RESTORING,
+    UPDATING,
     RunningBuild,
     append,
     assert_cache_whole,
@@ -26,6 +28,7 @@ from support.cache_checks import (
     reasons,
     report,
     start_build,
+    status_after_kill,
 )
 from support.wheels import build_wheel
 
@@ -67,21 +70,59 @@ def _staging(cache: Path) -> list[Path]:
     return list(root.glob(".staging-*")) if root.is_dir() else []
 
 
+@dataclass(frozen=True)
+class KillPoint:
+    """When to kill the second build, and how to tell afterwards that the kill landed
+    there: a log line that must not have been printed yet, and whether the old
+    manifest must still be in place (it is removed only while the new env is moved
+    in)."""
+
+    reached: Callable[[Path, Callable[[], str]], bool]
+    not_yet: str | None
+    old_manifest_kept: bool = True
+    # Only an unpinned line makes pip's dry run part of the update.
+    unpinned: bool = False
+
+
 def _in_log(text: str) -> Callable[[Path, Callable[[], str]], bool]:
     return lambda cache, output: text in output()
 
 
-KILL_POINTS: dict[str, Callable[[Path, Callable[[], str]], bool]] = {
-    "while-deciding": _in_log("Updating the cached environment since:"),
-    "when-pip-starts": _in_log("Running 'pip install"),
-    "while-pip-installs": _in_log("Installing collected packages"),
-    "after-pip-installed": _in_log("Successfully installed"),
-    "on-saving": _in_log("-----> Saving cache"),
-    "while-staging": lambda cache, output: bool(_staging(cache)),
-    "with-new-env-staged": lambda cache, output: any((s / "env").is_dir() for s in _staging(cache)),
-    "old-env-moved-aside": lambda cache, output: any((s / "old").exists() for s in _staging(cache)),
-    "manifest-gone": lambda cache, output: (
-        "Saving cache" in output() and not (cache / "python" / "manifest.json").exists()
+KILL_POINTS: dict[str, KillPoint] = {
+    # The restore happens first, then the log says why the environment is updated.
+    "right-after-restore": KillPoint(
+        _in_log("Updating the cached environment since:"), not_yet="Running 'pip"
+    ),
+    "while-resolving": KillPoint(
+        _in_log("--dry-run --ignore-installed'"),
+        not_yet="Installing dependencies using pip",
+        unpinned=True,
+    ),
+    "when-pip-starts": KillPoint(
+        _in_log("Running 'pip install"), not_yet="Installing collected packages"
+    ),
+    "while-pip-installs": KillPoint(
+        _in_log("Installing collected packages"), not_yet="Successfully installed"
+    ),
+    "after-pip-installed": KillPoint(
+        _in_log("Successfully installed"), not_yet="-----> Saving cache"
+    ),
+    "on-saving": KillPoint(_in_log("-----> Saving cache"), not_yet=None),
+    "while-staging": KillPoint(lambda cache, output: bool(_staging(cache)), not_yet=None),
+    "with-new-env-staged": KillPoint(
+        lambda cache, output: any((s / "env").is_dir() for s in _staging(cache)), not_yet=None
+    ),
+    "old-env-moved-aside": KillPoint(
+        lambda cache, output: any((s / "old").exists() for s in _staging(cache)),
+        not_yet=None,
+        old_manifest_kept=False,
+    ),
+    "manifest-gone": KillPoint(
+        lambda cache, output: (
+            "Saving cache" in output() and not (cache / "python" / "manifest.json").exists()
+        ),
+        not_yet=None,
+        old_manifest_kept=False,
     ),
 }
 
@@ -90,26 +131,73 @@ KILL_POINTS: dict[str, Callable[[Path, Callable[[], str]], bool]] = {
 def test_build_killed_leaves_a_whole_cache_and_the_next_build_equals_clean(
     app: App, wheelhouse: Path, cache: Path, point: str
 ) -> None:
+    kill_point = KILL_POINTS[point]
     simple_app(app, wheelhouse)
     big_wheel(wheelhouse)
     build_ok(app, cache)
+    manifest = cache / "python" / "manifest.json"
+    old_manifest = manifest.read_bytes()
 
-    # Only an unpinned line makes pip's dry run part of the update.
-    bigpkg = "bigpkg>=1.0" if point == "while-resolving" else "bigpkg==1.0"
+    bigpkg = "bigpkg>=1.0" if kill_point.unpinned else "bigpkg==1.0"
     app.write({"requirements/base.txt": f"alpha==1.0\nbeta==1.0\n{bigpkg}\n"})
     running = start_build(app, cache)
-    killed = running.kill_when(lambda: KILL_POINTS[point](cache, lambda: running.output))
+    killed = running.kill_when(lambda: kill_point.reached(cache, lambda: running.output))
     assert killed, f"the build ended before the kill point:\n{running.output}"
+    running.assert_killed()
+    # Killed at the point, not later: the next step had not begun.
+    if kill_point.not_yet is not None:
+        assert kill_point.not_yet not in running.output, running.output
+    if kill_point.old_manifest_kept:
+        assert manifest.read_bytes() == old_manifest
+    else:
+        assert not manifest.exists()
     assert_cache_whole(cache)
+    status, why = status_after_kill(cache, inputs_changed=True)
 
     third, result = build_ok(app, cache)
     assert distributions(third)["bigpkg"] == "1.0"
     data = report(third, cache, app.base_env)
-    assert data["cache_status"] in ("updated", "discarded", "empty")
-    if data["cache_status"] == "discarded":
-        assert reasons(result.output, DISCARDING)
+    assert data["cache_status"] == status
+    if status == "discarded":
+        assert reasons(result.output, DISCARDING) == why
+        assert data["cache_discard_reasons"] == why
+    elif status == "updated":
+        assert reasons(result.output, UPDATING) == [
+            f"requirements/base.txt: {bigpkg} was added"
+        ]
     assert_cache_whole(cache)
     assert not list((cache / "python").glob(".staging-*"))
+    assert_equals_clean(app, third)
+
+
+def test_build_killed_right_after_restoring_an_unchanged_environment_keeps_the_cache(
+    app: App, wheelhouse: Path, cache: Path, tmp_path: Path
+) -> None:
+    simple_app(app, wheelhouse)
+    # A hook that waits while the test wants it to: the kill then lands after the
+    # restore for certain, before the build could end of its own accord.
+    hold = tmp_path / "hold-the-build"
+    app.write({
+        "bin/post_compile": f"#!/usr/bin/env bash\nwhile [ -e '{hold}' ]; do sleep 0.1; done\n"
+    })
+    build_ok(app, cache)
+    manifest = (cache / "python" / "manifest.json").read_bytes()
+
+    hold.touch()
+    running = start_build(app, cache)
+    killed = running.kill_when(lambda: bool(RESTORING.search(running.output)), timeout=120)
+    hold.unlink()
+    assert killed, f"the build ended before the restore:\n{running.output}"
+    running.assert_killed()
+    assert (cache / "python" / "manifest.json").read_bytes() == manifest
+    assert_cache_whole(cache)
+    assert status_after_kill(cache, inputs_changed=False) == ("reused", [])
+
+    third, result = build_ok(app, cache)
+    assert RESTORING.search(result.output), result.output
+    data = report(third, cache, app.base_env)
+    assert data["cache_status"] == "reused"
+    assert data["commands"] == [str(third / "bin" / "post_compile")]  # no installer
     assert_equals_clean(app, third)
 
 
@@ -122,10 +210,15 @@ def test_first_build_killed_after_a_delay_then_a_build_equals_clean(
     app.write({"requirements/base.txt": "alpha==1.0\nbeta==1.0\nbigpkg==1.0\n"})
     running = start_build(app, cache)
     started = time.monotonic()
-    running.kill_when(lambda: time.monotonic() - started > delay)
+    killed = running.kill_when(lambda: time.monotonic() - started > delay)
+    assert killed, f"the build ended before {delay} s:\n{running.output}"
+    running.assert_killed()
     assert_cache_whole(cache)
+    status, why = status_after_kill(cache, inputs_changed=False)
 
     second, _ = build_ok(app, cache)
+    data = report(second, cache, app.base_env)
+    assert (data["cache_status"], data["cache_discard_reasons"]) == (status, why)
     assert_cache_whole(cache)
     assert_equals_clean(app, second)
 
@@ -184,7 +277,10 @@ def test_manifest_replaced_by_a_directory_is_discarded_not_a_crash(
     manifest.mkdir()
 
     second, result = build_ok(app, cache)
-    assert reasons(result.output, DISCARDING)
+    why = reasons(result.output, DISCARDING)
+    assert len(why) == 1 and why[0].startswith("the cache manifest could not be read ("), why
+    data = report(second, cache, app.base_env)
+    assert (data["cache_status"], data["cache_discard_reasons"]) == ("discarded", why)
     assert_equals_clean(app, second)
 
 
@@ -262,8 +358,15 @@ def test_two_concurrent_builds_on_one_cache_both_succeed_and_leave_it_valid(
     for running in (first, second):
         assert "bigpkg" not in distributions(running.build_dir)
 
-    third, _ = build_ok(app, cache)
-    assert report(third, cache, app.base_env)["cache_status"] in ("reused", "discarded", "updated")
+    # Each build saved its environment in turn, for its own BUILDPACK_APP_DIR; a
+    # third build in yet another app dir cannot use it (shebangs name the app dir).
+    third, result = build_ok(app, cache)
+    data = report(third, cache, app.base_env)
+    assert data["cache_status"] == "discarded"
+    (why,) = reasons(result.output, DISCARDING)
+    assert why.startswith("The app directory (BUILDPACK_APP_DIR) changed from ")
+    assert why.endswith(f" to {app.base_env['BUILDPACK_APP_DIR']}")
+    assert data["cache_discard_reasons"] == [why]
     assert_cache_whole(cache)
     assert_equals_clean(app, third)
 

@@ -60,16 +60,21 @@ def reasons(output: str, header: str) -> list[str]:
 
 
 def python_tree_state(build_dir: Path) -> dict[str, str]:
-    """Every file of .heroku/python -> sha256 and mode (symlinks by target; .pyc by
-    presence: it records its source's mtime, so two clean builds differ there too)."""
+    """Every file and directory of the whole .heroku/python prefix (site-packages,
+    bin/, share/, include/, etc/ and the rest) -> what it holds: sha256 and mode for a
+    file (.pyc by presence: it records its source's mtime, so two clean builds differ
+    there too), the target for a symlink, `dir` and mode for a directory, so that an
+    empty directory left behind by an uninstall is a difference."""
     root = build_dir / ".heroku" / "python"
     state: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        for name in sorted(filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]):
+        for name in sorted(dirnames + filenames):
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()
             if path.is_symlink():
                 state[rel] = "link:" + os.readlink(path)
+            elif name in dirnames:
+                state[rel + "/"] = f"dir {path.stat().st_mode:o}"
             elif path.suffix == ".pyc":
                 state[rel] = f"pyc {path.stat().st_mode:o}"
             else:
@@ -80,6 +85,8 @@ def python_tree_state(build_dir: Path) -> dict[str, str]:
 
 def _peek(build_dir: Path, rel: str) -> str:
     path = build_dir / ".heroku" / "python" / rel
+    if path.is_dir() and not path.is_symlink():
+        return f"directory, mode {path.stat().st_mode:o}: {sorted(os.listdir(path))[:5]}"
     if not path.is_file():
         return "(absent)"
     head = path.read_bytes()[:200].decode("utf-8", "replace")
@@ -169,6 +176,26 @@ class RunningBuild:
             time.sleep(0.001)
         self.wait()
         return False
+
+    def assert_killed(self) -> None:
+        """The buildpack died of the SIGKILL, not of its own accord: a build that had
+        already finished (exit 0) or failed is no test of a kill."""
+        assert self.proc.returncode == -signal.SIGKILL, (
+            f"the build was not killed (exit {self.proc.returncode}):\n{self.output}"
+        )
+
+
+def status_after_kill(cache: Path, *, inputs_changed: bool) -> tuple[str, list[str]]:
+    """The cache status (and discard reasons) the next build must report, read from
+    what the killed build left in CACHE_DIR: the old manifest (the environment is
+    reused or updated), the environment without a manifest (killed while saving:
+    discarded), or nothing of either (empty)."""
+    root = cache / "python"
+    if (root / "manifest.json").is_file():
+        return ("updated" if inputs_changed else "reused"), []
+    if (root / "env").exists():
+        return "discarded", ["the previous build stopped before it finished saving the cache"]
+    return "empty", []
 
 
 def start_build(

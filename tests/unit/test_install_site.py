@@ -212,3 +212,27 @@ def test_path_that_only_starts_like_the_build_dir_is_left_alone(tmp_path: Path) 
     assert environment.relocate_build_paths(site, build_dir, Path("/app")) == []
     assert (site / "other.pth").read_text() == f"{build_dir}2/src\n"
     assert record.read_bytes() == before
+
+
+def test_token_in_a_direct_url_is_put_back_as_its_var(tmp_path: Path) -> None:
+    token = "fury_9Hs2Kd8Lq1Wm3Nz7Xc5Vb4"
+    url = f"https://pkgs.example/{token}/files/secretpkg-1.0-py3-none-any.whl"
+    site = install(
+        tmp_path / "site",
+        "secretpkg",
+        "1.0",
+        files={
+            "secretpkg.pth": f"/srv/{token}\n",  # not a URL pip recorded: left alone
+            "secretpkg-1.0.dist-info/direct_url.json": f'{{"url": "{url}", "archive_info": {{}}}}',
+        },
+    )
+    changed = environment.relocate_build_paths(
+        site, tmp_path / "build", Path("/app"), lambda text: text.replace(token, "${FURY_TOKEN}")
+    )
+    direct_url = site / "secretpkg-1.0.dist-info" / "direct_url.json"
+    assert changed == [direct_url]
+    assert token not in direct_url.read_text()
+    assert "/${FURY_TOKEN}/files/" in direct_url.read_text()
+    rows = record_rows(site / "secretpkg-1.0.dist-info" / "RECORD")
+    data = direct_url.read_bytes()
+    assert rows["secretpkg-1.0.dist-info/direct_url.json"] == [record_hash(data), str(len(data))]

@@ -174,3 +174,13 @@ def test_failed_dry_run_carries_pips_error_lines(tmp_path: Path) -> None:
         dependencies.resolve(ctx_with(tmp_path, runner, io.StringIO()), ["requirements.txt"], {})
     assert caught.value.command == "pip install -r requirements.txt --dry-run"
     assert tuple(caught.value.output_tail) == (stderr.strip(),)
+
+
+def test_source_stored_in_the_manifest_keeps_the_var_not_its_value() -> None:
+    token = "fury_9Hs2Kd8Lq1Wm3Nz7Xc5Vb4"
+    info = {"url": f"https://pkgs.example/{token}/x.whl", "archive_info": {"hash": f"sha256={SHA}"}}
+    report = {"install": [item(info, is_direct=True)]}
+    found = dependencies.distributions_from_report(
+        report, {}, RELOCATE, lambda text: text.replace(token, "${FURY_TOKEN}")
+    )
+    assert found["x"].source == f"url https://pkgs.example/${{FURY_TOKEN}}/x.whl sha256={SHA}"

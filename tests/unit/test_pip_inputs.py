@@ -9,6 +9,7 @@ the cache manifest keeps it.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -20,11 +21,13 @@ from python_buildpack.cache.inputs import (
     Fingerprint,
     Platform,
     compare,
+    encode,
     listing_digest,
     sha256_text,
     tree_digest,
 )
 from python_buildpack.commands import CaptureResult
+from python_buildpack.config import ConfigVars
 from python_buildpack.context import BuildContext, Stack
 from python_buildpack.managers.pip import distribution_changes
 from python_buildpack.managers.pip_inputs import (
@@ -332,6 +335,46 @@ def test_edited_local_package_is_noticed_though_its_line_is_the_same(tmp_path: P
         package.as_uri(): after.inputs.local["libs/shared"],
         "file:///app/libs/shared": after.inputs.local["libs/shared"],
     }
+
+
+def test_rebuilt_wheel_outside_the_app_is_noticed_by_its_content(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path / "build")
+    wheel = tmp_path / "ci" / "pkg-1.0-py3-none-any.whl"
+    wheel.parent.mkdir()
+    wheel.write_bytes(b"first build")
+    stat = wheel.stat()
+    before = inputs_of(ctx, reqs(f"pkg @ {wheel.as_uri()}\n"))
+    assert before.local_hashes == {wheel.as_uri(): before.inputs.local[str(wheel)]}
+    wheel.write_bytes(b"second one!")  # same size, same mtime: the content decides
+    os.utime(wheel, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = inputs_of(ctx, reqs(f"pkg @ {wheel.as_uri()}\n"))
+    assert messages(differences(whole(ctx, before), whole(ctx, after))) == [
+        f"{wheel}: the local file or directory changed"
+    ]
+
+
+def test_var_in_a_local_path_is_stored_as_written(tmp_path: Path) -> None:
+    secret = "d1st_T0ken_9Hs2Kd8"
+    wheel = tmp_path / secret / "pkg-1.0-py3-none-any.whl"
+    wheel.parent.mkdir()
+    wheel.write_bytes(b"wheel")
+    ctx = make_ctx(tmp_path / "build")
+    ctx = replace(ctx, config_vars=ConfigVars({"DIST": secret}, ctx.output.redactor))
+    facts = inputs_of(ctx, reqs(f"pkg @ file://{tmp_path}/${{DIST}}/{wheel.name}\n"))
+    assert list(facts.inputs.local) == [f"{tmp_path}/${{DIST}}/{wheel.name}"]
+    assert secret not in json.dumps(encode(facts.inputs))
+
+
+def test_new_wheel_in_a_find_links_dir_outside_the_app_is_noticed(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path / "build")
+    wheels = tmp_path / "ci" / "wheels"
+    wheels.mkdir(parents=True)
+    before = values_of(ctx, reqs(f"--find-links {wheels}\na==1.0\n"))
+    (wheels / "a-1.0-py3-none-any.whl").write_bytes(b"one")
+    after = values_of(ctx, reqs(f"--find-links {wheels}\na==1.0\n"))
+    assert messages(differences(before, after)) == [
+        f"{wheels}: the local file or directory changed"
+    ]
 
 
 def test_new_wheel_in_a_find_links_dir_named_by_a_config_var_is_noticed(tmp_path: Path) -> None:

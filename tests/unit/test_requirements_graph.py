@@ -13,12 +13,14 @@ from python_buildpack.errors import (
     RequirementsIncludeCycle,
     RequirementsIncludeMissing,
     RequirementsLocalPathMissing,
+    RequirementsOutsidePathMissing,
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
 from python_buildpack.requirements import (
     LocalPath,
     Provenance,
+    RequirementEntry,
     load_requirements_graph,
 )
 from unit.requirements_apps import HASH_A, error_of, graph_of, only
@@ -176,11 +178,57 @@ def test_include_that_goes_up_and_back_into_the_app_is_fine() -> None:
     assert graph.includes[0].path == "pins.txt"
 
 
-@pytest.mark.parametrize("line", ["../shared", "-e ../shared", "file:///srv/pkg", "/srv/pkg"])
-def test_local_package_outside_the_app_is_refused(line: str) -> None:
+@pytest.mark.parametrize(
+    ("line", "role", "why"),
+    [
+        ("../shared", "a local package", "the build directory, which the platform"),
+        ("./dist/../../pkg-1.0-py3-none-any.whl", "a local package", "Give the absolute path"),
+        ("-e ../shared", "an editable package", "the link would lead nowhere"),
+        ("-e /srv/pkg", "an editable package", "Install it without '-e'"),
+        ("-e file:///srv/pkg", "an editable package", "the link would lead nowhere"),
+    ],
+)
+def test_local_package_outside_the_app_that_cannot_work_is_refused(
+    line: str, role: str, why: str
+) -> None:
     error = error_of({"requirements.txt": f"{line}\n"})
-    assert isinstance(error, RequirementsPathOutsideApp)
-    assert error.role == "a local package"
+    assert isinstance(error, RequirementsPathOutsideApp), error
+    assert error.role == role
+    assert why in " ".join(error.body().split())
+
+
+def outside_graph(line: str, tmp_path: Path) -> tuple[Path, RequirementEntry]:
+    app = tmp_path / "app"
+    app.mkdir()
+    wheel = tmp_path / "ci" / "dist" / "pkg-1.0-py3-none-any.whl"
+    wheel.parent.mkdir(parents=True)
+    wheel.write_bytes(b"a wheel")
+    (app / "requirements.txt").write_text(line.format(wheel=wheel, uri=wheel.as_uri()) + "\n")
+    return wheel, only(load_requirements_graph(app, config_vars={}))
+
+
+@pytest.mark.parametrize("line", ["{wheel}", "pkg @ {uri}", "{uri}"])
+def test_wheel_outside_the_app_is_installed_from_its_absolute_path(
+    line: str, tmp_path: Path
+) -> None:
+    wheel, entry = outside_graph(line, tmp_path)
+    assert entry.local_path == LocalPath(str(wheel), "file")
+    assert entry.local_path.outside
+    assert entry.moving_target == "local_file"
+    assert str(wheel) in entry.normalized and "./" not in entry.normalized
+
+
+@pytest.mark.parametrize("line", ["/ci/dist/gone-1.0-py3-none-any.whl", "gone @ file:///ci/gone"])
+def test_missing_path_outside_the_app_says_it_does_not_exist_during_the_build(line: str) -> None:
+    error = error_of({"requirements.txt": f"# built by CI\n{line}\n"})
+    assert isinstance(error, RequirementsOutsidePathMissing), error
+    assert error.file == "requirements.txt" and error.line == 2
+    assert "does not exist on the build machine during the" in error.body()
+
+
+def test_find_links_outside_the_app_by_absolute_path_is_kept() -> None:
+    graph = graph_of({"requirements.txt": "--find-links /ci/wheels\n-f file:///ci/more\n"})
+    assert [o.local_path for o in graph.options] == ["/ci/wheels", "/ci/more"]
 
 
 @pytest.mark.parametrize("line", ["./missing", "-e ./missing", "./dist/missing-1.0.tar.gz"])

@@ -64,6 +64,7 @@ from .requirements import (
     RequirementsIncludeMissing,
     RequirementsLineError,
     RequirementsLocalPathMissing,
+    RequirementsOutsidePathMissing,
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "RequirementsIncludeMissing",
     "RequirementsLineError",
     "RequirementsLocalPathMissing",
+    "RequirementsOutsidePathMissing",
     "RequirementsPathOutsideApp",
     "RequirementsRemoteInclude",
     "RuntimeArchiveInvalid",

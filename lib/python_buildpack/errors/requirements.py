@@ -96,6 +96,9 @@ class RequirementsRemoteInclude(RequirementsLineError):
 
 @dataclass(eq=False)
 class RequirementsPathOutsideApp(RequirementsLineError):
+    """A path outside the app that cannot work (an absolute path to a package to
+    install, not editable, is fine: see RequirementsOutsidePathMissing)."""
+
     role: str
     path: str
     failure_reason = "requirements_path_outside_app"
@@ -104,11 +107,46 @@ class RequirementsPathOutsideApp(RequirementsLineError):
         return f"{self.file} refers to {self.role} outside the app."
 
     def body(self) -> str:
+        return f"{self.where()}\n\nThis points to '{visible(self.path)}'.\n{self._why()}"
+
+    def _why(self) -> str:
+        if self.role == "a file":
+            return (
+                "Files included with '-r' or '-c' are part of the app's requirements, read\n"
+                "and fingerprinted with it, so they must be inside it. Copy the file into\n"
+                "the repository and include it with a relative path."
+            )
+        if self.role == "an editable package":
+            return (
+                "An editable install ('-e') links the app to that directory instead of\n"
+                "copying it, and the slug holds only the app's own files: when the app\n"
+                "runs, the link would lead nowhere. Install it without '-e' (pip copies it\n"
+                "into the slug), or move it into the repository."
+            )
+        return (
+            "A relative path is resolved from the build directory, which the platform\n"
+            "puts in a new place for each build, so a path that leaves it means\n"
+            "something different every time. Give the absolute path of the file on the\n"
+            "build machine, or move it into the repository and use a relative path."
+        )
+
+
+@dataclass(eq=False)
+class RequirementsOutsidePathMissing(RequirementsLineError):
+    path: str
+    failure_reason = "requirements_outside_path_missing"
+
+    def title(self) -> str:
+        return f"{self.file} installs from a path outside the app that does not exist."
+
+    def body(self) -> str:
         return (
             f"{self.where()}\n\n"
-            f"This points to '{visible(self.path)}', which is not inside the app's\n"
-            "directory. Only the app's own files are present during the build. Move\n"
-            "what it points to into the repository and use a relative path inside it."
+            f"'{visible(self.path)}' does not exist on the build machine during the\n"
+            "build. A package outside the app (a wheel an earlier CI step built, for\n"
+            "example) must be in place before the build starts: build or copy it there\n"
+            "first, fix the path, or commit the package to the repository and use a\n"
+            "relative path."
         )
 
 

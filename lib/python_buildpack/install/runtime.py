@@ -70,9 +70,12 @@ def _pristine_runtime(
     stem = name.removesuffix(".tar.zst")
     target = store.runtimes_dir / stem
     stamp = store.runtimes_dir / f"{stem}.json"
+    # Stored and compared redacted: the URL may hold credentials (the fingerprint
+    # keeps its hash; credentials alone do not change what it downloads).
+    shown = ctx.redactor(url)
     with contextlib.suppress(OSError, ValueError):
         saved = json.loads(stamp.read_text(encoding="utf-8"))
-        if saved["url"] == url and saved["snapshot"] == tree.snapshot(target):
+        if saved["url"] == shown and saved["snapshot"] == tree.snapshot(target):
             ctx.output.info("Using the cached copy of the runtime")
             return target
     store.runtimes_dir.mkdir(parents=True, exist_ok=True)
@@ -81,7 +84,7 @@ def _pristine_runtime(
         archive = Path(tmp) / name
         _download(ctx, url, archive, version)
         runtime.extract_archive(archive, target)
-    write_atomically(stamp, json.dumps({"url": url, "snapshot": tree.snapshot(target)}))
+    write_atomically(stamp, json.dumps({"url": shown, "snapshot": tree.snapshot(target)}))
     for other in store.runtimes_dir.iterdir():  # one runtime at a time is enough
         if other not in (target, stamp):
             remove_tree(other)

@@ -4,18 +4,16 @@ is installed, and whether it is exactly what should be."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import csv
 import email.parser
 import hashlib
 import io
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from ..cache.changes import keyed_differences
-from ..cache.store import remove_tree
 from ..cache.tree import scan
 from ..context import BuildContext
 
@@ -27,21 +25,6 @@ def site_packages(python_dir: Path, major_minor: str) -> Path:
 def python_executable(ctx: BuildContext) -> Path:
     """The interpreter by its run-time path, so shebangs and RECORDs say /app."""
     return ctx.runtime_python_dir / "bin" / "python3"
-
-
-@contextlib.contextmanager
-def app_dir_link(ctx: BuildContext) -> Iterator[None]:
-    """Make `$BUILDPACK_APP_DIR/.heroku/python` lead to the build's Python, so that
-    sys.prefix, shebangs and .pth paths are the ones the app will run with."""
-    link = ctx.runtime_python_dir
-    if os.path.realpath(ctx.app_dir) != os.path.realpath(ctx.build_dir):
-        link.parent.mkdir(parents=True, exist_ok=True)
-        if link.is_symlink() or link.is_file():
-            link.unlink()
-        elif link.is_dir():
-            remove_tree(link)
-        link.symlink_to(ctx.python_dir)
-    yield
 
 
 def canonical_name(name: str) -> str:
@@ -94,6 +77,32 @@ def prune_empty_dirs(root: Path) -> None:
                 pass  # not empty
 
 
+def package_dirs(site_packages: Path) -> set[str]:
+    """Every directory that holds a file of an installed distribution, anywhere in
+    the prefix (a wheel's .data/data/ files land in share/, etc/, ...)."""
+    return {
+        os.path.dirname(os.path.normpath(os.path.join(site_packages, rel)))
+        for rel in _record_rows(site_packages)
+    }
+
+
+def prune_emptied_dirs(dirs: set[str], prefix: Path) -> None:
+    """Remove those of `dirs` (taken before an update) that are empty now, and their
+    parents up to `prefix` once empty: pip's uninstall removes a directory only if
+    it holds recorded files itself, so `share/pkg/` above `share/pkg/data/` stays.
+    A clean install makes no directory that holds no file."""
+    top = os.path.normpath(prefix)
+    for path in sorted(dirs, key=len, reverse=True):
+        while path.startswith(top + os.sep):
+            try:
+                os.rmdir(path)
+            except FileNotFoundError:
+                pass  # pip removed it: its parent may be empty now
+            except OSError:
+                break  # not empty
+            path = os.path.dirname(path)
+
+
 def _record_rows(site_packages: Path) -> set[str]:
     """Every path the installed distributions' RECORDs list, relative to
     site-packages and normalized (scripts come out as ../../../bin/NAME)."""
@@ -136,10 +145,18 @@ def _replace_file(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def relocate_build_paths(site_packages: Path, build_dir: Path, app_dir: Path) -> list[Path]:
+def relocate_build_paths(
+    site_packages: Path,
+    build_dir: Path,
+    app_dir: Path,
+    as_written: Callable[[str], str] = str,
+) -> list[Path]:
     """pip writes BUILD_DIR's absolute path into a few files (a local requirement's
     direct_url.json, an editable install's .pth and finder); the app runs from
-    app_dir. As Heroku's classic buildpack does, point them at app_dir."""
+    app_dir. As Heroku's classic buildpack does, point them at app_dir.
+
+    pip also writes a URL's `${VAR}` values into direct_url.json, expanded; PEP 610
+    asks for the reference: `as_written` puts it back, so no token is stored."""
     pattern = re.compile(re.escape(str(build_dir)) + r"(?=[/\"'\s]|$)", re.MULTILINE)
     candidates = [
         *site_packages.glob("*.pth"),
@@ -154,6 +171,8 @@ def relocate_build_paths(site_packages: Path, build_dir: Path, app_dir: Path) ->
         except (OSError, UnicodeDecodeError):
             continue
         new = pattern.sub(str(app_dir), text)
+        if path.name == "direct_url.json":
+            new = as_written(new)
         if new != text:
             _replace_file(path, new)
             changed.append(path)

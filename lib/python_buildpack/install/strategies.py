@@ -134,7 +134,12 @@ class Strategies:
         out = self.ctx.output
         out.step("Updating the cached environment since:")
         out.lines(f"- {reason}" for reason in reasons)
+        # Uninstalls leave the directories above a package's files (share/pkg/ above
+        # share/pkg/data/) where a clean install makes none: prune them, whatever the
+        # manager, anywhere in the prefix.
+        dirs = site.package_dirs(self.site)
         updated = self.manager.update(old, manifest, drift, lambda: self._restore_again(manifest))
+        site.prune_emptied_dirs(dirs, self.ctx.python_dir)
         if not updated.problems:
             return Outcome(CacheStatus.UPDATED, reasons, updated.distributions)
         problems = tuple(updated.problems[:5])

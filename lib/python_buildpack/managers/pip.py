@@ -193,12 +193,16 @@ class Pip(PackageManager[PipInputs]):
 
     def _pip_install(self) -> dict[str, Any]:
         report = pip_commands.install(self.ctx, self.files, self.env)
-        site.relocate_build_paths(self.site, self.ctx.build_dir, self.ctx.app_dir)
+        site.relocate_build_paths(
+            self.site, self.ctx.build_dir, self.ctx.app_dir, self.ctx.as_written
+        )
         return report
 
     def _distributions(self, report: Mapping[str, Any]) -> dict[str, Distribution]:
         relocation = (self.ctx.build_dir.as_uri(), self.ctx.app_dir.as_uri())
-        return pip_commands.distributions_from_report(report, self.facts.local_hashes, relocation)
+        return pip_commands.distributions_from_report(
+            report, self.facts.local_hashes, relocation, self.ctx.as_written
+        )
 
 
 def distribution_changes(

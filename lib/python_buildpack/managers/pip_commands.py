@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +55,13 @@ def source_of(
 
 
 def distributions_from_report(
-    report: Mapping[str, Any], local_hashes: Mapping[str, str], relocate: tuple[str, str]
+    report: Mapping[str, Any],
+    local_hashes: Mapping[str, str],
+    relocate: tuple[str, str],
+    as_written: Callable[[str], str] = str,
 ) -> dict[str, Distribution]:
+    """`as_written` puts `${VAR}` references back into URLs: the manifest stores
+    sources, and a token must not be stored."""
     found = {}
     for item in report.get("install", []):
         meta = item["metadata"]
@@ -64,7 +69,7 @@ def distributions_from_report(
         found[name] = Distribution(
             name=name,
             version=str(meta["version"]),
-            source=source_of(item, local_hashes, relocate),
+            source=as_written(source_of(item, local_hashes, relocate)),
             requested=bool(item.get("requested")),
             direct=bool(item.get("is_direct")),
         )

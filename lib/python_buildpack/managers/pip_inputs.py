@@ -237,9 +237,10 @@ def compute(
                 unpinned.append(f"{entry.provenance}: {redact(entry.display)}")
             target = entry.moving_target
             if entry.local_path is not None:
+                # Relative to BUILD_DIR, or absolute outside the app: by content either way.
                 path = ctx.build_dir / entry.local_path.path
                 digest = path_digest(path)
-                local[entry.local_path.path] = digest
+                local[ctx.as_written(entry.local_path.path)] = digest
                 local_hashes[path.as_uri()] = digest
                 local_hashes[(ctx.app_dir / entry.local_path.path).as_uri()] = digest
             elif target is not None and entry.url is not None:
@@ -251,8 +252,8 @@ def compute(
                 file=option.provenance.file,
             )
             if option.local_path is not None:
-                path = ctx.build_dir / option.local_path
-                local[option.local_path] = tree_digest(path) if path.is_dir() else "missing"
+                digest = _local_source_digest(ctx.build_dir, option.local_path)
+                local[ctx.as_written(option.local_path)] = digest or "missing"
 
     referenced = sorted({name for g in graphs for name in g.referenced_vars})
     inputs = PipInputs(

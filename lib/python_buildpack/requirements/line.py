@@ -20,6 +20,7 @@ from packaging.requirements import Requirement
 from ..errors import (
     InvalidRequirementsLine,
     RequirementsLocalPathMissing,
+    RequirementsOutsidePathMissing,
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
@@ -168,11 +169,12 @@ class LineParser:
         if _HAS_SCHEME_RE.match(value):
             if not value.lower().startswith("file:"):
                 return None
-            return self.app_path(self.file_url_path(value), "a --find-links directory")
+            path = self.file_url_path(value)
+            return self.app_path(path, "a --find-links directory", absolute_ok=True)
         beside = posixpath.normpath(posixpath.join(posixpath.dirname(self.file), value))
         if not _escapes(beside) and self.path_kind(beside) is not None:
             return beside
-        return self.app_path(value, "a --find-links directory")
+        return self.app_path(value, "a --find-links directory", absolute_ok=True)
 
     # -- requirements
 
@@ -238,7 +240,7 @@ class LineParser:
         without_extras, extras_text = strip_extras(text)
         extras = set(convert_extras(extras_text)) if extras_text else set()
         if not _HAS_SCHEME_RE.match(without_extras):
-            path = self.app_path(without_extras, "a local package")
+            path = self.app_path(without_extras, "an editable package")
             kind = self.path_kind(path)
             if kind == "dir":
                 return Target(None, extras, None, None, LocalPath(path, "dir"))
@@ -290,12 +292,15 @@ class LineParser:
             self.invalid(f"The URL {url!r} has an empty revision (after @).")
 
     def local_path(self, written: str, *, editable: bool) -> LocalPath:
-        path = self.app_path(written, "a local package")
+        # pip installs from an absolute path outside the app (a wheel a CI step built;
+        # hashed by content, as in the app); -e would link the slug to a missing dir.
+        role = "an editable package" if editable else "a local package"
+        path = self.app_path(written, role, absolute_ok=not editable)
         kind = self.path_kind(path)
         if kind is None:
-            raise RequirementsLocalPathMissing(
-                self.where.file, self.where.line, self.display, path=written
-            )
+            outside = _escapes(path)
+            error = RequirementsOutsidePathMissing if outside else RequirementsLocalPathMissing
+            raise error(self.where.file, self.where.line, self.display, path=written)
         if kind == "file" and not editable and not is_archive_file(path):
             self.invalid(
                 f"'{written}' is a file that is not an archive. pip installs a local "
@@ -310,10 +315,11 @@ class LineParser:
         except ValueError as error:
             self.invalid(str(error))
 
-    def app_path(self, written: str, role: str) -> str:
-        """`written` (relative to the app dir) normalized; refused if outside."""
+    def app_path(self, written: str, role: str, *, absolute_ok: bool = False) -> str:
+        """`written` normalized; refused if it leaves the app, unless `absolute_ok`
+        and it is absolute (relative, it names another place on every build)."""
         path = posixpath.normpath(written)
-        if _escapes(path):
+        if _escapes(path) and not (absolute_ok and posixpath.isabs(path)):
             raise RequirementsPathOutsideApp(
                 self.where.file, self.where.line, self.display, role=role, path=path
             )

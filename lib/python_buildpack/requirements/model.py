@@ -3,6 +3,7 @@ boundaries (the fingerprint, the resolution check and the install read them)."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -39,8 +40,13 @@ class Provenance:
 @dataclass(frozen=True)
 class LocalPath:
     path: str
-    """Normalized POSIX path relative to the app dir (`.` for the app itself)."""
+    """Normalized POSIX path relative to the app dir (`.` for the app itself), or
+    absolute for a package outside the app (see `outside`)."""
     kind: PathKind
+
+    @property
+    def outside(self) -> bool:
+        return posixpath.isabs(self.path)
 
 
 @dataclass(frozen=True)
@@ -197,4 +203,6 @@ class Target:
 
 
 def _as_relative(path: str) -> str:
-    return "." if path == "." else f"./{path}"
+    if path == "." or posixpath.isabs(path):
+        return path
+    return f"./{path}"
