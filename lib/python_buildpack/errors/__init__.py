@@ -42,6 +42,7 @@ from .managers import (
     ManagerConfigVarRefused,
     ManagerSyncFailed,
     ManagerToolInstallFailed,
+    PoetryVirtualenvInApp,
     PythonVersionConflict,
     PythonVersionFileRequired,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "PipBootstrapFailed",
     "PipInstallFailed",
     "PipResolutionFailed",
+    "PoetryVirtualenvInApp",
     "PythonVersionConflict",
     "PythonVersionEndOfLife",
     "PythonVersionFileInvalid",

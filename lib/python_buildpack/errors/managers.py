@@ -152,3 +152,25 @@ class PythonVersionFileRequired(BuildpackError):
             "create a .python-version file with the major version and commit it:\n\n"
             f"    {self.pin_command}"
         )
+
+
+@dataclass(eq=False)
+class PoetryVirtualenvInApp(BuildpackError):
+    """Poetry installs into `{project}/.venv` when it exists, whatever its settings."""
+
+    directory: str
+    failure_reason = "poetry_virtualenv_in_app"
+
+    def title(self) -> str:
+        return f"The app contains a {self.directory} directory."
+
+    def body(self) -> str:
+        return (
+            f"Poetry installs into a project's {self.directory} directory whenever it exists,\n"
+            "even with virtualenvs switched off, so the app's packages would be installed\n"
+            "there instead of the app's Python (.heroku/python), and that virtualenv,\n"
+            "made on another machine, would not work at run time. Remove it from the\n"
+            "repository and ignore it:\n\n"
+            f"    git rm -r --cached {self.directory}\n"
+            f"    echo '{self.directory}/' >> .gitignore"
+        )

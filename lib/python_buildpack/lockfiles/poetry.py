@@ -21,6 +21,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from ..errors import LockfileInvalid
@@ -200,3 +201,54 @@ def is_fresh(pyproject_text: str, lock_text: str) -> bool:
 def out_of_sync_message(output: str) -> bool:
     """True when Poetry's output says poetry.lock does not match pyproject.toml."""
     return any(words in output for words in _OUT_OF_SYNC)
+
+
+# --- Poetry's version constraints (poetry-core's parse_constraint), for Python ------
+
+_CARET = re.compile(r"^\^\s*(\d+(?:\.\d+){0,2})$")
+_TILDE = re.compile(r"^~(?!=)\s*(\d+(?:\.\d+){0,2})$")
+
+
+def _bounds(version: str, bump_at: int) -> str:
+    parts = [int(p) for p in version.split(".")]
+    upper = parts[: bump_at + 1]
+    upper[-1] += 1
+    return f">={version},<{'.'.join(map(str, upper))}"
+
+
+def _single(constraint: str) -> str:
+    """One Poetry constraint as a PEP 440 specifier: `^3.12` is `>=3.12,<4`, `~3.12`
+    is `>=3.12,<3.13`, a bare `3.12` is `==3.12` (poetry-core's rules)."""
+    constraint = constraint.strip()
+    if constraint in ("", "*"):
+        return ""
+    caret = _CARET.match(constraint)
+    if caret:
+        parts = caret[1].split(".")
+        # ^0.2 allows 0.2.x; ^3 and ^3.12 allow 3.x: the first non-zero part is kept.
+        first = next((i for i, p in enumerate(parts) if p != "0"), len(parts) - 1)
+        return _bounds(caret[1], first)
+    tilde = _TILDE.match(constraint)
+    if tilde:
+        parts = tilde[1].split(".")
+        return _bounds(tilde[1], 0 if len(parts) == 1 else 1)
+    if constraint[0].isdigit():
+        # `3.11` as Poetry reads a Python constraint: any 3.11.x.
+        return f"=={constraint}" if constraint.count(".") >= 2 else f"=={constraint}.*"
+    return constraint.replace(" ", "")
+
+
+def poetry_python_allows(constraint: str, version: str) -> bool:
+    """Whether Poetry's Python constraint (`^3.12`, `>=3.10,<4`, `~3.11 || ^3.13`,
+    or a PEP 440 specifier) allows the Python `version`."""
+    for alternative in re.split(r"\s*\|\|?\s*", constraint.strip()):
+        # Poetry joins AND-ed constraints with a comma or a space.
+        pieces = re.split(r"\s*,\s*|\s+(?=[<>=!~^\d])", alternative.strip())
+        try:
+            specifier = SpecifierSet(",".join(filter(None, map(_single, pieces))))
+        except InvalidSpecifier as error:
+            detail = f"invalid Python constraint {constraint!r}"
+            raise LockfileInvalid(PROJECT_FILE, detail) from error
+        if specifier.contains(version, prereleases=True):
+            return True
+    return False
