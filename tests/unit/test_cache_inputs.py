@@ -55,6 +55,16 @@ def test_fingerprint_of_another_shape_is_a_rebuild_reason_not_a_crash(damage: ob
     ]
 
 
+def test_cache_of_another_package_manager_says_which_changed() -> None:
+    # A uv app's inputs do not decode as pip's: the reason names the managers, not
+    # "another version of the buildpack".
+    data = Fingerprint(PLATFORM, "uv", PIP).to_json()
+    data["inputs"] = {"lockfile": "x"}
+    assert compare(data, Fingerprint(PLATFORM, "pip", PIP)) == [
+        Change("The package manager changed from uv to pip", incremental=False)
+    ]
+
+
 @pytest.mark.parametrize("cls", [Platform, PipInputs])
 def test_every_fingerprint_field_says_how_its_change_reads(cls: type) -> None:
     for spec in dataclasses.fields(cls):

@@ -132,6 +132,10 @@ class Fingerprint(Generic[T]):
 
 def compare(old: Mapping[str, Any], new: Fingerprint[T]) -> list[Change]:
     """What differs between a saved fingerprint (JSON) and this build's."""
+    manager = old.get("manager") if isinstance(old, Mapping) else None
+    if old.get("version") == VERSION and isinstance(manager, str) and manager != new.manager:
+        # Another manager's inputs do not decode as this one's: say what changed.
+        return [Change(f"The package manager changed from {manager} to {new.manager}", False)]
     try:
         before = Fingerprint.from_json(old, type(new.inputs))
     except (ValueError, TypeError):
