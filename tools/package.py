@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lib"))
 
-from python_buildpack import vendoring  # noqa: E402
+from python_buildpack.runtime import vendoring  # noqa: E402
 
 INCLUDE = ("bin", "lib", "requirements", "vendor", "buildpack.toml", "README.md")
 

@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lib"))
 
-from python_buildpack import config, vendoring  # noqa: E402
+from python_buildpack import config  # noqa: E402
+from python_buildpack.runtime import vendoring  # noqa: E402
 
 
 def fill(vendor: Path, trust: Mapping[str, str], *, quiet: bool = False) -> None:

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.index_check import (
+from python_buildpack.cache.index_check import (
     Verdict,
     check_pages,
     client_fetch,
     record_pages,
     record_resolution,
 )
-from python_buildpack.index_pages import (
+from python_buildpack.cache.index_pages import (
     ABSENT,
     PageRecord,
     PageSet,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.index_pages import (
+from python_buildpack.cache.index_pages import (
     ABSENT,
     PageRecord,
     PageSet,

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from python_buildpack.cache import FORMAT, Manifest
-from python_buildpack.index_pages import (
+from python_buildpack.cache.index_pages import (
     PYPI,
     PageRecord,
     PageSet,

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from python_buildpack import moving
+from python_buildpack.cache import moving
 from python_buildpack.errors import (
     BuildpackError,
     InvalidTrustSetting,

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack import vendoring
 from python_buildpack.errors import VendoredDependencyUnavailable
-from python_buildpack.vendoring import (
+from python_buildpack.runtime import vendoring
+from python_buildpack.runtime.vendoring import (
     PinnedWheel,
     fetch_wheel,
     find_wheel,

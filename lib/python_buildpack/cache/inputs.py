@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ..vendoring import sha256_of as file_digest
+from ..runtime.vendoring import sha256_of as file_digest
 from .changes import NESTED, Change, differences, rebuild_if_changed, rebuild_metadata
 
 # Bumped when a field is added, removed or changes meaning: an older fingerprint

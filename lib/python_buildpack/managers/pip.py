@@ -16,11 +16,11 @@ from typing import Any
 
 from .. import requirements
 from ..cache.changes import equal_except
+from ..cache.index_check import Verdict, record_resolution
+from ..cache.index_pages import PageRecord, PageSet, pip_args
 from ..cache.manifest import Distribution, Manifest
 from ..context import BuildContext
 from ..errors import PackageIndexFailed, PipInstallFailed, PipResolutionFailed
-from ..index_check import Verdict, record_resolution
-from ..index_pages import PageRecord, PageSet, pip_args
 from ..install import site
 from ..python_version import ResolvedPythonVersion
 from . import pip_commands, pip_index, pip_pinned, pip_tool

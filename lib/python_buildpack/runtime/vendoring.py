@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import VendoredDependencyUnavailable
-from .runtime.download import Client, DownloadError
+from ..errors import VendoredDependencyUnavailable
+from .download import Client, DownloadError
 
 # PEP 691: the JSON form of the simple index, which mirrors serve too.
 SIMPLE_INDEX_URL = "https://pypi.org/simple"

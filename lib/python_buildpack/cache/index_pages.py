@@ -53,7 +53,7 @@ from html.parser import HTMLParser
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from .text import redact
+from ..text import redact
 
 FORMAT = 1
 # What pip 26.3 sends (collector._get_simple_response): the same format comes back.

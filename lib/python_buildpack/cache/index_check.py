@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..runtime.download import Client, DownloadError, Timeouts
+from ..text import redact
 from .index_pages import (
     ABSENT,
     ACCEPT,
@@ -32,8 +34,6 @@ from .index_pages import (
     urls_by_key,
     without_userinfo,
 )
-from .runtime.download import Client, DownloadError, Timeouts
-from .text import redact
 
 Status = Literal["unchanged", "changed", "uncheckable", "failed"]
 WORKERS = 16  # pages at once; 61 pages at 50 ms each: 0.4 s (8: 0.6 s, 4: 1.1 s)
