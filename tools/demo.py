@@ -183,13 +183,10 @@ def cache_report(build_dir: Path, cache_dir: Path, env_dir: Path, env: Mapping[s
 
 def place_slug(build_dir: Path, app_dir: Path) -> None:
     """Put the compiled build dir where the platform runs it: at BUILDPACK_APP_DIR,
-    which held only the `.heroku/python` link (and its lock) that compile made."""
+    which held only the `.heroku/python` link that compile made."""
     link = app_dir / ".heroku" / "python"
     if link.is_symlink():
         link.unlink()
-    # The lock that serializes builds sharing this app dir (install/app_dir.py).
-    with contextlib.suppress(FileNotFoundError):
-        (app_dir / ".heroku" / "python.lock").unlink()
     with contextlib.suppress(FileNotFoundError):
         (app_dir / ".heroku").rmdir()
     with contextlib.suppress(FileNotFoundError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -21,7 +22,9 @@ def test_build_links_the_app_dir_to_its_own_python(tmp_path: Path) -> None:
     with app_dir.claimed(ctx):
         assert stale.is_symlink()
         assert stale.readlink() == build_dir / ".heroku" / "python"
-        assert app_dir.lock_path(ctx) == tmp_path / "app" / ".heroku" / "python.lock"
+        assert app_dir.lock_path(ctx) == tmp_path / "app" / ".heroku"
+    # The lock is the directory itself: nothing but the link is left in the app dir.
+    assert [p.name for p in (tmp_path / "app" / ".heroku").iterdir()] == ["python"]
 
 
 def test_second_build_waits_before_touching_the_link(tmp_path: Path) -> None:
@@ -38,7 +41,8 @@ def test_second_build_waits_before_touching_the_link(tmp_path: Path) -> None:
         with app_dir.claimed(ctx):
             entered.set()
 
-    with app_dir.lock_path(ctx).open("a") as held:  # the first build holds it
+    held = os.open(app_dir.lock_path(ctx), os.O_RDONLY | os.O_DIRECTORY)
+    try:  # the first build holds it
         fcntl.flock(held, fcntl.LOCK_EX)
         thread = threading.Thread(target=second_build)
         thread.start()
@@ -50,6 +54,8 @@ def test_second_build_waits_before_touching_the_link(tmp_path: Path) -> None:
         assert link.readlink() == tmp_path / "build-a" / ".heroku" / "python"
         fcntl.flock(held, fcntl.LOCK_UN)
         thread.join(timeout=10)
+    finally:
+        os.close(held)
     assert entered.is_set()
     assert link.readlink() == tmp_path / "build-b" / ".heroku" / "python"
 

@@ -5,8 +5,10 @@ sys.prefix, shebangs and .pth paths are the ones the app will run with. On a CI
 runner or build server several builds share one app dir (`/app`), and so that one
 link: a second build that re-points it while the first is installing breaks the
 first (its `bin/python3` vanishes), and pip could write into the other build's
-environment. So a build claims the app dir first, with a lock beside the link,
-and keeps it until the last step that runs the app's Python (post_compile).
+environment. So a build claims the app dir first, with a lock on the directory that
+holds the link (`$BUILDPACK_APP_DIR/.heroku`: a lock on the directory itself leaves
+no file behind in the app dir), and keeps it until the last step that runs the
+app's Python (post_compile).
 
 Lock order: the app dir's lock first, then the cache's (cache/store.py); no code
 waits for the app dir while holding a cache lock, so two builds cannot deadlock,
@@ -25,13 +27,11 @@ from ..cache.store import remove_tree
 from ..context import BuildContext
 from ..output import Output
 
-LOCK_NAME = "python.lock"
-
 
 def lock_path(ctx: BuildContext) -> Path:
-    """Beside the link, in the app dir's `.heroku` (never in the slug: a build whose
-    app dir is its build dir takes no lock)."""
-    return ctx.runtime_python_dir.parent / LOCK_NAME
+    """The app dir's `.heroku`, which holds the link (never in the slug: a build
+    whose app dir is its build dir takes no lock)."""
+    return ctx.runtime_python_dir.parent
 
 
 def shares_build_dir(ctx: BuildContext) -> bool:
@@ -55,19 +55,18 @@ def claimed(ctx: BuildContext) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _exclusive(path: Path, output: Output, what: str) -> Iterator[None]:
-    # flock: released by the kernel when the process dies, so a killed build never
-    # leaves the app dir locked. The file itself stays (removing it would let a
-    # third build lock a new file while a second still waits on the old one).
-    with path.open("a") as handle:
+    # flock on the directory: released by the kernel when the process dies, so a
+    # killed build never leaves the app dir locked, and it needs no file of its own.
+    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             output.step(f"Waiting for another build {what} to finish")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
 
 
 def _point(link: Path, target: Path) -> None:
