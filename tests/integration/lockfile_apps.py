@@ -14,7 +14,6 @@ themselves against test wheels on a local index (127.0.0.1).
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import platform
 import shutil
@@ -26,13 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from python_buildpack import config
-from python_buildpack.commands import SubprocessRunner
-from python_buildpack.context import BuildContext, Stack
-from python_buildpack.lockfiles import tools
-from python_buildpack.output import Output
 from support.buildpack import ROOT, App, Result, write_tree
 from support.cache_checks import assert_equals_clean, report
 from support.index_server import IndexServer
+from support.pinned_tools import pinned_tool
 from support.wheels import build_wheel
 
 PYTHON_VERSION = platform.python_version()
@@ -43,29 +39,7 @@ PROJECT_FILES = {"poetry": "pyproject.toml", "pipenv": "Pipfile"}
 
 def locking_tool(name: str) -> Path:
     """The pinned tool's command, for locking (reused from .cache/test-tools/)."""
-    cache = ROOT / ".cache" / "test-tools"
-    context = BuildContext(
-        build_dir=cache,
-        cache_dir=cache,
-        env_dir=None,
-        buildpack_dir=ROOT,
-        app_dir=cache,
-        stack=Stack("heroku-24", is_default=True),
-        arch="amd64",
-        config_vars={},
-        host_env=config.host_settings(os.environ),
-        output=Output(io.StringIO()),
-        runner=SubprocessRunner(),
-    )
-    pip_wheel = tools.bundled_pip(Path(sys.base_prefix), MAJOR_MINOR)
-    installed = tools.install_tool(
-        context,
-        name,
-        python=Path(sys.executable),
-        python_version=PYTHON_VERSION,
-        pip_wheel=pip_wheel,
-    )
-    return installed.executable
+    return pinned_tool(name)
 
 
 def tool_wheels(name: str) -> Path:

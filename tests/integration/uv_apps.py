@@ -9,20 +9,15 @@ the first run downloads uv's wheel from PyPI, into .cache/tool-wheels.
 
 from __future__ import annotations
 
-import io
 import os
-import platform
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from python_buildpack import config
-from python_buildpack.commands import SubprocessRunner
-from python_buildpack.context import BuildContext, Stack
-from python_buildpack.lockfiles import tools
-from python_buildpack.output import Output
 from support.buildpack import ROOT, App
+from support.pinned_tools import pinned_tool
 from support.wheels import build_wheel
 
 TOOL_WHEELS = ROOT / ".cache" / "tool-wheels"
@@ -30,28 +25,7 @@ TOOL_WHEELS = ROOT / ".cache" / "tool-wheels"
 
 def uv_for_locking() -> Path:
     """uv from its pins, in .cache/test-tools (reused while the pins are unchanged)."""
-    cache = ROOT / ".cache" / "test-tools"
-    context = BuildContext(
-        build_dir=cache,
-        cache_dir=cache,
-        env_dir=None,
-        buildpack_dir=ROOT,
-        app_dir=cache,
-        stack=Stack("heroku-24", is_default=True),
-        arch="amd64",
-        config_vars={},
-        host_env=config.host_settings(os.environ),
-        output=Output(io.StringIO()),
-        runner=SubprocessRunner(),
-    )
-    major_minor = ".".join(platform.python_version().split(".")[:2])
-    return tools.install_tool(
-        context,
-        "uv",
-        python=Path(sys.executable),
-        python_version=platform.python_version(),
-        pip_wheel=tools.bundled_pip(Path(sys.base_prefix), major_minor),
-    ).executable
+    return pinned_tool("uv")
 
 
 def uv_wheels() -> list[Path]:

@@ -14,7 +14,6 @@ Two versions of one app, for each tool:
 
 from __future__ import annotations
 
-import io
 import os
 import platform
 import shutil
@@ -26,13 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack import config
-from python_buildpack.commands import SubprocessRunner
-from python_buildpack.context import BuildContext, Stack
 from python_buildpack.lockfiles import tools
-from python_buildpack.output import Output
-from support.buildpack import ROOT
 from support.index_server import IndexServer, serve_index
+from support.pinned_tools import pinned_tool
 from support.wheels import build_wheel
 
 TOOLS = ("uv", "poetry", "pipenv")
@@ -123,27 +118,7 @@ def project_text(tool: str, version: str, index_url: str) -> str:
 @pytest.fixture(scope="session")
 def installed_tools() -> dict[str, Path]:
     """Each tool's command, installed by lockfiles/tools.py from its pins."""
-    cache = ROOT / ".cache" / "test-tools"
-    context = BuildContext(
-        build_dir=cache,
-        cache_dir=cache,
-        env_dir=None,
-        buildpack_dir=ROOT,
-        app_dir=cache,
-        stack=Stack("heroku-24", is_default=True),
-        arch="amd64",
-        config_vars={},
-        host_env=config.host_settings(os.environ),
-        output=Output(io.StringIO()),
-        runner=SubprocessRunner(),
-    )
-    python = Path(sys.executable)
-    return {
-        tool: tools.install_tool(
-            context, tool, python=python, python_version=PYTHON_VERSION, pip_wheel=BUNDLED_PIP
-        ).executable
-        for tool in TOOLS
-    }
+    return {tool: pinned_tool(tool) for tool in TOOLS}
 
 
 @pytest.fixture(scope="session")
