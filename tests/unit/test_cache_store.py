@@ -54,7 +54,7 @@ def test_manifest_survives_a_json_round_trip() -> None:
         FORMAT,
         {"python": "3.12.4", "entries": {"k": {"pin": "1.0"}}},
         DISTS,
-        {"bin/python3": [10, 123, 456, 0o100755], "bin/python": ["link", "python3"]},
+        {"bin/python3": [10, 0o755, 456, "ab" * 32], "bin/python": ["link", "python3"]},
     )
     text = original.to_json()
     assert Manifest.from_json(text) == original
@@ -144,7 +144,7 @@ def test_saved_environment_is_restored_exactly(tmp_path: Path) -> None:
     assert store.load_manifest() == (saved, [])
     assert saved.fingerprint == {"python": "3.12.4"}
     assert saved.distributions == DISTS
-    assert set(saved.snapshot) == {
+    assert set(saved.contents) == {
         "bin/python3",
         "bin/python",
         "lib/python3.12/site-packages/six.py",
@@ -162,7 +162,8 @@ def test_saving_leaves_no_staging_dirs_and_replaces_the_old_env(tmp_path: Path) 
     (second / "bin" / "python3").write_text("#!python2\n")
     (second / "lib/python3.12/site-packages/six.py").unlink()
     saved = store.save(second, manifest(python="3.13.0"))
-    assert sorted(p.name for p in store.root.iterdir()) == ["env", "manifest.json"]
+    names = sorted(p.name for p in store.root.iterdir())
+    assert names == ["env", "identities.json", "manifest.json"]
     assert not (store.env_dir / "lib/python3.12/site-packages/six.py").exists()
     assert (store.env_dir / "bin" / "python3").read_text() == "#!python2\n"
     assert store.load_manifest() == (saved, [])
@@ -175,7 +176,7 @@ def test_cached_file_changed_since_saving_is_not_restored(tmp_path: Path) -> Non
     dest = tmp_path / "next-build" / ".heroku" / "python"
     assert store.restore(dest, saved) == [
         "a file in the cached environment changed since it was saved:"
-        " lib/python3.12/site-packages/six.py was modified"
+        " lib/python3.12/site-packages/six.py has different content than when it was saved"
     ]
     assert not dest.exists()
 
@@ -192,17 +193,18 @@ def test_missing_cached_environment_is_a_reason(tmp_path: Path) -> None:
     store, saved = saved_store(tmp_path)
     store.discard()
     assert store.restore(tmp_path / "dest", saved) == ["the cached environment is missing"]
-    assert store.verify_env(saved) == ["the cached environment is missing"]
+    assert store.check_env(saved) == ["the cached environment is missing"]
 
 
 def test_hook_writing_through_a_hard_link_is_caught_after_the_build(tmp_path: Path) -> None:
     store, saved = saved_store(tmp_path)
     built = tmp_path / "build" / ".heroku" / "python"
-    assert store.verify_env(saved) == []
+    assert store.check_env(saved) == []
     with (built / "bin" / "python3").open("a") as handle:  # same inode as the cache's copy
         handle.write("# patched by a hook\n")
-    assert store.verify_env(saved) == [
-        "a file in the cached environment changed since it was saved: bin/python3 was modified"
+    assert store.check_env(saved) == [
+        "a file in the cached environment changed since it was saved:"
+        " bin/python3 has different content than when it was saved"
     ]
 
 
