@@ -225,8 +225,11 @@ class CacheStore:
         return _changed_files(found.problems)
 
     def _keep_identities(self, found: tree.Identities, known: tree.Identities) -> None:
+        """Save the identities when they changed. Losing them costs the next build a
+        read of the environment, nothing more: a failure to write them is no error."""
         if found != known:
-            write_atomically(self.identities_path, json.dumps(found), durable=False)
+            with contextlib.suppress(OSError):
+                write_atomically(self.identities_path, json.dumps(found), durable=False)
 
     def discard(self) -> None:
         """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""
