@@ -11,6 +11,7 @@ is run with the real tools, on a pip app and on a uv app.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from support.buildpack import App, distributions, site_packages
+from support.buildpack import App, Result, distributions, site_packages
 from support.bytecode import stale_bytecode
 from support.cache_checks import (
     DISCARDING,
@@ -157,10 +158,19 @@ def cold_build(app: App, cache: Path, clean: CleanBuilds, inputs: str) -> None:
     clean.assert_equal(app, inputs, build_dir)
 
 
+READ_AGAIN = re.compile(
+    r"^-----> Checked all \d+ cached files by content: CACHE_DIR was restored from an archive"
+    r" or copied since the last build$",
+    re.MULTILINE,
+)
+
+
 def assert_reused_as_clean(
-    app: App, cache: Path, clean: CleanBuilds, inputs: str, *, manager: str
-) -> None:
+    app: App, cache: Path, clean: CleanBuilds, inputs: str, *, manager: str, moved: bool
+) -> Result:
     build_dir, result = build_ok(app, cache)
+    # Files with new inodes are read once, and the log says why; a move keeps them.
+    assert bool(READ_AGAIN.search(result.output)) is moved, result.output
     data = report(build_dir, cache, app.base_env)
     assert data["cache_status"] == "reused", result.output
     assert data["commands"] == [], "no installer process for an unchanged build"
@@ -171,6 +181,7 @@ def assert_reused_as_clean(
         assert RESTORING.search(result.output), result.output
     assert stale_bytecode(build_dir / ".heroku" / "python") == []
     clean.assert_equal(app, inputs, build_dir)
+    return result
 
 
 def assert_updated_as_clean(
@@ -199,7 +210,10 @@ def test_pip_app_cache_survives(
     cold_build(app, cache, clean, "pip beta 1")
 
     cache = keep(cache)
-    assert_reused_as_clean(app, cache, clean, "pip beta 1", manager="pip")
+    moved = method != "another path"
+    assert_reused_as_clean(app, cache, clean, "pip beta 1", manager="pip", moved=moved)
+    if method == "gnu tar":  # not paid twice: the next build reads nothing again
+        assert_reused_as_clean(app, cache, clean, "pip beta 1", manager="pip", moved=False)
 
     cache = keep(cache)
     app.write({"requirements/base.txt": "alpha==1.0\nbeta==2.0\n"})
@@ -218,7 +232,8 @@ def test_uv_app_cache_survives(
     cold_build(uv_app, cache, clean, "uv beta 1")
 
     cache = keep(cache)
-    assert_reused_as_clean(uv_app, cache, clean, "uv beta 1", manager="uv")
+    moved = method != "another path"
+    assert_reused_as_clean(uv_app, cache, clean, "uv beta 1", manager="uv", moved=moved)
 
     cache = keep(cache)
     deps = [d.replace("beta==1.0", "beta==2.0") for d in UV_APP_DEPS]

@@ -162,3 +162,15 @@ def test_a_deleted_hard_link_does_not_make_a_file_read_again(tmp_path: Path) -> 
     assert module.stat().st_ctime_ns != first.identities["lib/pkg/mod.py"][3]
     again = tree.walk(root, expected=first.contents, known=first.identities)
     assert again.problems == [] and again.read == 0
+
+
+def test_a_change_hidden_behind_a_new_hard_link_is_still_caught(tmp_path: Path) -> None:
+    """The build links cached files into new places after recording them (a runtime
+    into the saved environment): a link count that went up excuses no ctime."""
+    root = small_tree(tmp_path / "env")
+    first = tree.walk(root)
+    module = root / "lib" / "pkg" / "mod.py"
+    tamper_keeping_size_and_mtime(module)
+    os.link(module, tmp_path / "another-link.py")
+    again = tree.walk(root, expected=first.contents, known=first.identities)
+    assert again.problems == ["lib/pkg/mod.py has different content than when it was saved"]

@@ -92,6 +92,18 @@ def read_identities(path: Path) -> tree.Identities:
     return data if isinstance(data, dict) else {}
 
 
+def describe_files_read(read: int, total: int, *, content: bool) -> str:
+    """The log's word on the files a restore read, when it read any."""
+    if content:
+        return f"Checked all {read} cached files by content ({CACHE_VERIFY}=content)"
+    if read == total:
+        return (
+            f"Checked all {read} cached files by content: CACHE_DIR was restored from an"
+            " archive or copied since the last build"
+        )
+    return f"Checked {read} of {total} cached files by content: touched since the last build"
+
+
 def remove_tree(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink()
@@ -116,6 +128,8 @@ class CacheStore:
         # The files this build placed in BUILD_DIR from the cache (the environment,
         # a runtime), as they stood then: saving reads only the others again.
         self.placed: tree.Identities = {}
+        # How many files the last restore read (their identity had changed), of all.
+        self.files_read = (0, 0)
 
     def choose_transfer(self, build_dir: Path) -> bool:
         """Hard links between the cache and the build where they can be made, copies
@@ -205,6 +219,7 @@ class CacheStore:
         remove_tree(staging)
         known = {} if content else read_identities(self.identities_path)
         found = self.place(self.env_dir, staging, expected=manifest.contents, known=known)
+        self.files_read = (found.read, len(manifest.contents))
         remove_tree(dest)
         if found.problems:
             return _changed_files(found.problems)

@@ -9,9 +9,11 @@ Two records describe a tree:
   mtime_ns, ctime_ns, nlink, sha256], where each file stood when its content was last
   read. No user can set a ctime back (every write, chmod or utime moves it to now),
   so a file whose identity is unchanged still holds the content read then and need
-  not be read again. A hard link made or removed moves the ctime too (a previous
-  build dir deleted, hard links to the cache in it): a file whose ctime moved while
-  its link count changed, and nothing else did, counts as unchanged. After an
+  not be read again. Removing a hard link moves the ctime too (a previous build
+  dir deleted, its files hard links to the cache's): a file whose ctime moved while
+  its link count went down, and nothing else changed, counts as unchanged. (A link
+  count that went up is no excuse: the build itself links cached files into new
+  places after recording them, and a change made before that would hide.) After an
   archive round trip, a copy or a move every identity is new, and every file is
   read: the work is proportional to what changed identity, and the new identities
   are recorded so that it is not paid twice.
@@ -58,14 +60,14 @@ def _identity(st: os.stat_result, sha: str) -> list[object]:
 
 def _known_sha(known: Mapping[str, list[object]] | None, rel: str, st: os.stat_result) -> str:
     """The content hash recorded for this very file, if it is untouched since: the
-    same inode, size and mtime, and the same ctime unless the link count changed."""
+    same inode, size and mtime, and the same ctime unless the link count went down."""
     entry = known.get(rel) if known is not None else None
     if entry is None or len(entry) != 6:
         return ""
     ino, size, mtime_ns, ctime_ns, nlink, sha = entry
     if (ino, size, mtime_ns) != (st.st_ino, st.st_size, st.st_mtime_ns):
         return ""
-    if ctime_ns != st.st_ctime_ns and nlink == st.st_nlink:
+    if ctime_ns != st.st_ctime_ns and not (isinstance(nlink, int) and st.st_nlink < nlink):
         return ""
     return sha if isinstance(sha, str) else ""
 

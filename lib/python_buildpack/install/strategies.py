@@ -18,6 +18,7 @@ from ..cache.store import (
     CACHE_SWITCH,
     COPYING,
     CacheStore,
+    describe_files_read,
     remove_tree,
     verify_content,
     write_atomically,
@@ -74,6 +75,8 @@ def install_environment(
         # Restored by hard links (or copies) and checked by content in the same pass.
         content = verify_content(ctx.config_vars)
         found = store.restore(ctx.python_dir, manifest, content=content)
+        if not found and store.files_read[0]:
+            ctx.output.step(describe_files_read(*store.files_read, content=content))
     decision = plan.decide(
         manifest, fingerprint, found, enabled=store is not None, unusable=unusable
     )
