@@ -163,7 +163,7 @@ def test_saving_leaves_no_staging_dirs_and_replaces_the_old_env(tmp_path: Path) 
     (second / "lib/python3.12/site-packages/six.py").unlink()
     saved = store.save(second, manifest(python="3.13.0"))
     names = sorted(p.name for p in store.root.iterdir())
-    assert names == ["env", "identities.json", "manifest.json"]
+    assert names == ["env", "identities.json", "manifest.json", "origin"]
     assert not (store.env_dir / "lib/python3.12/site-packages/six.py").exists()
     assert (store.env_dir / "bin" / "python3").read_text() == "#!python2\n"
     assert store.load_manifest() == (saved, [])
@@ -213,7 +213,7 @@ def test_discard_keeps_pip_cache_and_runtimes_but_clear_removes_them(tmp_path: P
     store.pip_cache_dir.mkdir()
     store.runtimes_dir.mkdir()
     store.discard()
-    assert sorted(p.name for p in store.root.iterdir()) == ["pip", "runtimes"]
+    assert sorted(p.name for p in store.root.iterdir()) == ["origin", "pip", "runtimes"]
     store.clear()
     assert list(store.root.iterdir()) == []
 

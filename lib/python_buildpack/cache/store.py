@@ -7,6 +7,8 @@
       env/              the last good .heroku/python, as installed (before hooks)
       identities.json   where env/'s files stood when last read (tree.Identities):
                         which files need not be read again; losing it costs time only
+      origin            an empty file that says whether CACHE_DIR is where those
+                        identities were taken (not restored or copied since)
       runtimes/         pristine runtimes, extracted, each with its contents
       pip/              pip's download and wheel cache
 
@@ -82,16 +84,6 @@ def write_atomically(path: Path, text: str, *, durable: bool = True) -> None:
         _fsync_dir(path.parent)
 
 
-def read_identities(path: Path) -> tree.Identities:
-    """Identities saved beside a tree; none if they are missing or damaged (then
-    every file is read: slower, never wrong)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def describe_files_read(read: int, total: int, *, content: bool) -> str:
     """The log's word on the files a restore read, when it read any."""
     if content:
@@ -121,6 +113,10 @@ class CacheStore:
         self.manifest_path = root / "manifest.json"
         self.env_dir = root / "env"
         self.identities_path = root / "identities.json"
+        # Made once, never written: it keeps its inode and ctime until CACHE_DIR is
+        # restored from an archive or copied. Identities hold only while it does: a
+        # new tree may reuse the inode numbers the old one freed.
+        self.origin_path = root / "origin"
         self.runtimes_dir = root / "runtimes"
         self.pip_cache_dir = root / "pip"
         # Set by choose_transfer: copies instead of hard links to and from BUILD_DIR.
@@ -217,9 +213,10 @@ class CacheStore:
         dest.parent.mkdir(parents=True, exist_ok=True)
         staging = dest.with_name(f".{dest.name}.restoring")
         remove_tree(staging)
-        known = {} if content else read_identities(self.identities_path)
+        known = {} if content else self._read_identities()
         found = self.place(self.env_dir, staging, expected=manifest.contents, known=known)
-        self.files_read = (found.read, len(manifest.contents))
+        files = sum(1 for entry in manifest.contents.values() if entry[0] != "link")
+        self.files_read = (found.read, files)
         remove_tree(dest)
         if found.problems:
             return _changed_files(found.problems)
@@ -233,18 +230,48 @@ class CacheStore:
         env/ shares its files with the slug; the next restore puts them back."""
         if not self.env_dir.is_dir():
             return ["the cached environment is missing"]
-        known = read_identities(self.identities_path)
+        known = self._read_identities()
         found = tree.walk(self.env_dir, expected=manifest.contents, known=known, heal=False)
         if not found.problems:
             self._keep_identities(found.identities, known)
         return _changed_files(found.problems)
+
+    def _origin(self) -> list[int]:
+        if not self.origin_path.exists():
+            self.origin_path.write_bytes(b"")
+        st = self.origin_path.stat()
+        return [st.st_ino, st.st_ctime_ns]
+
+    def identities_from(self, record: object) -> tree.Identities:
+        """The identities in a record made by identities_record, if they were taken
+        in this very CACHE_DIR; none otherwise (then every file is read once)."""
+        try:
+            here = self._origin()
+        except OSError:
+            return {}
+        if isinstance(record, dict) and record.get("origin") == here:
+            files = record.get("files")
+            if isinstance(files, dict):
+                return files
+        return {}
+
+    def identities_record(self, identities: tree.Identities) -> dict[str, object]:
+        return {"origin": self._origin(), "files": identities}
+
+    def _read_identities(self) -> tree.Identities:
+        try:
+            record = json.loads(self.identities_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return self.identities_from(record)
 
     def _keep_identities(self, found: tree.Identities, known: tree.Identities) -> None:
         """Save the identities when they changed. Losing them costs the next build a
         read of the environment, nothing more: a failure to write them is no error."""
         if found != known:
             with contextlib.suppress(OSError):
-                write_atomically(self.identities_path, json.dumps(found), durable=False)
+                text = json.dumps(self.identities_record(found))
+                write_atomically(self.identities_path, text, durable=False)
 
     def discard(self) -> None:
         """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""
@@ -255,7 +282,8 @@ class CacheStore:
     def clear(self) -> None:
         """PYTHON_BUILD_CACHE=off: nothing of ours stays."""
         self.discard()
-        for child in (self.runtimes_dir, self.pip_cache_dir, self.root / "wheels"):
+        extras = (self.runtimes_dir, self.pip_cache_dir, self.root / "wheels", self.origin_path)
+        for child in extras:
             remove_tree(child)
 
     def save(self, python_dir: Path, draft: Manifest) -> Manifest:

@@ -78,18 +78,18 @@ def _pristine_runtime(
     shown = ctx.redactor(url)
     try:
         saved = json.loads(stamp.read_text(encoding="utf-8"))
-        contents, known = saved["contents"], saved.get("identities", {})
+        contents, known = saved["contents"], store.identities_from(saved.get("identities"))
         usable = saved["url"] == shown and isinstance(contents, dict) and target.is_dir()
     except (OSError, ValueError, KeyError, TypeError):
         usable = False
     if usable:
-        if verify_content(ctx.config_vars) or not isinstance(known, dict):
+        if verify_content(ctx.config_vars):
             known = {}
         found = store.place(target, ctx.python_dir, expected=contents, known=known)
         if not found.problems:
             ctx.output.info("Using the cached copy of the runtime")
             if found.identities != known:
-                _write_stamp(stamp, shown, contents, found.identities)
+                _write_stamp(store, stamp, shown, contents, found.identities)
             return
         ctx.output.info(RUNTIME_CHANGED)
     store.runtimes_dir.mkdir(parents=True, exist_ok=True)
@@ -102,11 +102,16 @@ def _pristine_runtime(
         if other not in (target, stamp):
             remove_tree(other)
     found = store.place(target, ctx.python_dir)
-    _write_stamp(stamp, shown, found.contents, found.identities)
+    _write_stamp(store, stamp, shown, found.contents, found.identities)
 
 
 def _write_stamp(
-    stamp: Path, url: str, contents: tree.Contents, identities: tree.Identities
+    store: CacheStore,
+    stamp: Path,
+    url: str,
+    contents: tree.Contents,
+    identities: tree.Identities,
 ) -> None:
-    text = json.dumps({"url": url, "contents": contents, "identities": identities})
+    record = store.identities_record(identities)
+    text = json.dumps({"url": url, "contents": contents, "identities": record})
     write_atomically(stamp, text)
