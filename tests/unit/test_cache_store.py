@@ -3,6 +3,7 @@ the environment, and builds taking turns on one cache."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import io
 import json
@@ -93,7 +94,7 @@ def store_with_manifest(tmp_path: Path, text: str) -> CacheStore:
         ),
         (
             json.dumps(
-                {"format": FORMAT, "fingerprint": {}, "snapshot": {}, "distributions": [{"x": 1}]}
+                {"format": FORMAT, "fingerprint": {}, "contents": {}, "distributions": [{"x": 1}]}
             ),
             "the cache manifest is corrupt (TypeError)",
         ),
@@ -258,3 +259,28 @@ def test_uncontended_lock_is_silent(tmp_path: Path) -> None:
     with CacheStore(tmp_path / "python").locked(Output(log)):
         pass
     assert log.getvalue() == ""
+
+
+@pytest.mark.parametrize("fails", ["copying the environment", "writing the manifest"])
+def test_save_on_a_full_disk_keeps_the_last_good_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    store, saved = saved_store(tmp_path)
+    second = python_dir(tmp_path / "build2" / ".heroku" / "python")
+    (second / "bin" / "python3").write_text("#!python2\n")
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if fails == "copying the environment":
+        monkeypatch.setattr(os, "link", no_space)
+    else:
+        monkeypatch.setattr("python_buildpack.cache.store.write_atomically", no_space)
+    with pytest.raises(OSError, match="No space left"):
+        store.save(second, manifest(python="3.13.0"))
+    monkeypatch.undo()
+    assert store.load_manifest() == (saved, [])
+    assert not list(store.root.glob(".staging-*"))
+    dest = tmp_path / "next-build" / ".heroku" / "python"
+    assert store.restore(dest, saved) == []
+    assert (dest / "bin" / "python3").read_text() == "#!python\n"

@@ -293,17 +293,26 @@ class CacheStore:
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         new_env = staging / "env"
-        new_env.mkdir()
-        found = tree.walk(python_dir, link_to=new_env, copy=self.copying, known=self.placed)
-        manifest = replace(draft, format=FORMAT, contents=found.contents)
-        # From here until the new manifest is in place there is no valid cache.
+        try:
+            new_env.mkdir()
+            found = tree.walk(python_dir, link_to=new_env, copy=self.copying, known=self.placed)
+            manifest = replace(draft, format=FORMAT, contents=found.contents)
+            # Written whole before the old cache is touched: a full disk fails here,
+            # and the last good cache stays.
+            write_atomically(staging / "manifest.json", manifest.to_json())
+        except BaseException:
+            remove_tree(staging)
+            raise
+        # From here until the new manifest is in place there is no valid cache; it
+        # takes renames and removals only, which need no space.
         remove_tree(self.manifest_path)
         _fsync_dir(self.root)
         remove_tree(self.identities_path)
         if self.env_dir.exists():
             os.replace(self.env_dir, staging / "old")
         os.replace(new_env, self.env_dir)
-        write_atomically(self.manifest_path, manifest.to_json())
+        os.replace(staging / "manifest.json", self.manifest_path)
+        _fsync_dir(self.root)
         self._keep_identities(found.placed, {})
         self.placed = found.identities
         remove_tree(staging)
