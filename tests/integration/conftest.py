@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 from support.buildpack import ROOT, App
+from support.index_server import IndexServer, serve_index
 from support.runtime import packed_runtime
+
+from .uv_apps import fill_index, lock, pyproject, uv_for_locking
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +57,44 @@ def app(
     the_app.write({".python-version": f"{version}\n", "requirements.txt": ""})
     the_app.config.update({"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse)})
     yield the_app
+
+
+# --- uv apps (uv_apps.py): uv for locking, a local index, an app locked against it ---
+
+UV_APP_DEPS = ["alpha", "beta==1.0", "gamma", "winonly; sys_platform == 'win32'"]
+
+
+@pytest.fixture(scope="session")
+def uv() -> Path:
+    return uv_for_locking()
+
+
+@pytest.fixture(scope="session")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexServer]:
+    directory = tmp_path_factory.mktemp("uv-index")
+    fill_index(directory)
+    with serve_index(directory) as server:
+        yield server
+
+
+@pytest.fixture
+def uv_app(
+    tmp_path: Path,
+    base_env: dict[str, str],
+    runtime_mirror: tuple[Path, str],
+    index: IndexServer,
+    uv: Path,
+) -> App:
+    _, version = runtime_mirror
+    source = tmp_path / "src"
+    source.mkdir()
+    env = {**base_env, "PYTHON_TOOLS_INDEX_URL": index.url}
+    app = App(source=source, workdir=tmp_path, base_env=env)
+    app.write({
+        ".python-version": f"{version}\n",
+        "pyproject.toml": pyproject(UV_APP_DEPS, index.url),
+    })
+    lock(uv, app)
+    return app
+
+

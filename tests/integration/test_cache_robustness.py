@@ -291,13 +291,13 @@ def _env_site(cache: Path, major_minor: str) -> Path:
 ENV_DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "module-appended": (
         lambda site: append(site / "alpha" / "__init__.py", "BROKEN = True\n"),
-        "alpha/__init__.py was modified",
+        "alpha/__init__.py has different content than when it was saved",
     ),
     "module-rewritten-same-size": (
         lambda site: (site / "alpha" / "__init__.py").write_text(
             (site / "alpha" / "__init__.py").read_text().replace("1", "9")
         ),
-        "alpha/__init__.py was modified",
+        "alpha/__init__.py has different content than when it was saved",
     ),
     "module-removed": (
         lambda site: (site / "beta" / "__init__.py").unlink(),
@@ -309,7 +309,7 @@ ENV_DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
     "stdlib-edited": (
         lambda site: append(site.parent / "textwrap.py", "# edited\n"),
-        "textwrap.py was modified",
+        "textwrap.py has different content than when it was saved",
     ),
 }
 

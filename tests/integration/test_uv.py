@@ -4,52 +4,20 @@ index (uv_apps.py); the cached build compared with a clean build of the same inp
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from support.buildpack import App, distributions, run_bin, site_packages
 from support.cache_checks import UPDATING, assert_equals_clean, build_ok, reasons, report
-from support.index_server import IndexServer, serve_index
+from support.index_server import IndexServer
 from support.wheels import build_wheel
 
-from .uv_apps import fill_index, lock, pyproject, uv_for_locking
+from .conftest import UV_APP_DEPS
+from .uv_apps import lock, pyproject
 
 pytestmark = pytest.mark.slow
 
-APP_DEPS = ["alpha", "beta==1.0", "gamma", "winonly; sys_platform == 'win32'"]
-
-
-@pytest.fixture(scope="session")
-def uv() -> Path:
-    return uv_for_locking()
-
-
-@pytest.fixture(scope="session")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexServer]:
-    directory = tmp_path_factory.mktemp("uv-index")
-    fill_index(directory)
-    with serve_index(directory) as server:
-        yield server
-
-
-@pytest.fixture
-def uv_app(
-    tmp_path: Path,
-    base_env: dict[str, str],
-    runtime_mirror: tuple[Path, str],
-    index: IndexServer,
-    uv: Path,
-) -> App:
-    _, version = runtime_mirror
-    source = tmp_path / "src"
-    source.mkdir()
-    env = {**base_env, "PYTHON_TOOLS_INDEX_URL": index.url}
-    app = App(source=source, workdir=tmp_path, base_env=env)
-    app.write({".python-version": f"{version}\n", "pyproject.toml": pyproject(APP_DEPS, index.url)})
-    lock(uv, app)
-    return app
 
 
 @pytest.fixture
@@ -159,7 +127,7 @@ def test_python_version_that_pyproject_excludes_names_both_files(
     _, version = runtime_mirror
     major, minor = version.split(".")[:2]
     excluded = f"<{major}.{minor}"
-    uv_app.write({"pyproject.toml": pyproject(APP_DEPS, index.url, requires_python=excluded)})
+    uv_app.write({"pyproject.toml": pyproject(UV_APP_DEPS, index.url, requires_python=excluded)})
     _, result = uv_app.build(cache)
     assert result.returncode == 1, str(result)
     assert "Traceback" not in result.output

@@ -99,13 +99,18 @@ def assert_equals_clean(app: App, cached_build: Path) -> Path:
     the same files anywhere in .heroku/python."""
     clean_dir, clean = app.clean_build()
     assert clean.returncode == 0, str(clean)
+    assert_same_prefix(cached_build, clean_dir)
+    return clean_dir
+
+
+def assert_same_prefix(cached_build: Path, clean_dir: Path) -> None:
+    """The whole .heroku/python of a cached build equals that of a clean build."""
     cached_state, clean_state = python_tree_state(cached_build), python_tree_state(clean_dir)
     every = cached_state.keys() | clean_state.keys()
     differ = sorted(k for k in every if cached_state.get(k) != clean_state.get(k))
     shown = {k: (_peek(cached_build, k), _peek(clean_dir, k)) for k in differ[:3]}
     assert differ == [], f"files of .heroku/python that differ from a clean build: {shown}"
     assert_same_as_clean(cached_build, clean_dir)
-    return clean_dir
 
 
 def assert_cache_whole(cache: Path) -> None:
@@ -116,7 +121,7 @@ def assert_cache_whole(cache: Path) -> None:
         return
     manifest, why = store.load_manifest()
     assert manifest is not None, f"a manifest that cannot be used: {why}"
-    assert store.verify_env(manifest) == [], "the manifest does not describe env/"
+    assert store.check_env(manifest) == [], "the manifest does not describe env/"
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@ the environment, and builds taking turns on one cache."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import io
 import json
@@ -54,7 +55,7 @@ def test_manifest_survives_a_json_round_trip() -> None:
         FORMAT,
         {"python": "3.12.4", "entries": {"k": {"pin": "1.0"}}},
         DISTS,
-        {"bin/python3": [10, 123, 456, 0o100755], "bin/python": ["link", "python3"]},
+        {"bin/python3": [10, 0o755, 456, "ab" * 32], "bin/python": ["link", "python3"]},
     )
     text = original.to_json()
     assert Manifest.from_json(text) == original
@@ -93,7 +94,7 @@ def store_with_manifest(tmp_path: Path, text: str) -> CacheStore:
         ),
         (
             json.dumps(
-                {"format": FORMAT, "fingerprint": {}, "snapshot": {}, "distributions": [{"x": 1}]}
+                {"format": FORMAT, "fingerprint": {}, "contents": {}, "distributions": [{"x": 1}]}
             ),
             "the cache manifest is corrupt (TypeError)",
         ),
@@ -144,7 +145,7 @@ def test_saved_environment_is_restored_exactly(tmp_path: Path) -> None:
     assert store.load_manifest() == (saved, [])
     assert saved.fingerprint == {"python": "3.12.4"}
     assert saved.distributions == DISTS
-    assert set(saved.snapshot) == {
+    assert set(saved.contents) == {
         "bin/python3",
         "bin/python",
         "lib/python3.12/site-packages/six.py",
@@ -162,7 +163,8 @@ def test_saving_leaves_no_staging_dirs_and_replaces_the_old_env(tmp_path: Path) 
     (second / "bin" / "python3").write_text("#!python2\n")
     (second / "lib/python3.12/site-packages/six.py").unlink()
     saved = store.save(second, manifest(python="3.13.0"))
-    assert sorted(p.name for p in store.root.iterdir()) == ["env", "manifest.json"]
+    names = sorted(p.name for p in store.root.iterdir())
+    assert names == ["env", "identities.json", "manifest.json", "origin"]
     assert not (store.env_dir / "lib/python3.12/site-packages/six.py").exists()
     assert (store.env_dir / "bin" / "python3").read_text() == "#!python2\n"
     assert store.load_manifest() == (saved, [])
@@ -175,7 +177,7 @@ def test_cached_file_changed_since_saving_is_not_restored(tmp_path: Path) -> Non
     dest = tmp_path / "next-build" / ".heroku" / "python"
     assert store.restore(dest, saved) == [
         "a file in the cached environment changed since it was saved:"
-        " lib/python3.12/site-packages/six.py was modified"
+        " lib/python3.12/site-packages/six.py has different content than when it was saved"
     ]
     assert not dest.exists()
 
@@ -192,17 +194,18 @@ def test_missing_cached_environment_is_a_reason(tmp_path: Path) -> None:
     store, saved = saved_store(tmp_path)
     store.discard()
     assert store.restore(tmp_path / "dest", saved) == ["the cached environment is missing"]
-    assert store.verify_env(saved) == ["the cached environment is missing"]
+    assert store.check_env(saved) == ["the cached environment is missing"]
 
 
 def test_hook_writing_through_a_hard_link_is_caught_after_the_build(tmp_path: Path) -> None:
     store, saved = saved_store(tmp_path)
     built = tmp_path / "build" / ".heroku" / "python"
-    assert store.verify_env(saved) == []
+    assert store.check_env(saved) == []
     with (built / "bin" / "python3").open("a") as handle:  # same inode as the cache's copy
         handle.write("# patched by a hook\n")
-    assert store.verify_env(saved) == [
-        "a file in the cached environment changed since it was saved: bin/python3 was modified"
+    assert store.check_env(saved) == [
+        "a file in the cached environment changed since it was saved:"
+        " bin/python3 has different content than when it was saved"
     ]
 
 
@@ -211,7 +214,7 @@ def test_discard_keeps_pip_cache_and_runtimes_but_clear_removes_them(tmp_path: P
     store.pip_cache_dir.mkdir()
     store.runtimes_dir.mkdir()
     store.discard()
-    assert sorted(p.name for p in store.root.iterdir()) == ["pip", "runtimes"]
+    assert sorted(p.name for p in store.root.iterdir()) == ["origin", "pip", "runtimes"]
     store.clear()
     assert list(store.root.iterdir()) == []
 
@@ -256,3 +259,28 @@ def test_uncontended_lock_is_silent(tmp_path: Path) -> None:
     with CacheStore(tmp_path / "python").locked(Output(log)):
         pass
     assert log.getvalue() == ""
+
+
+@pytest.mark.parametrize("fails", ["copying the environment", "writing the manifest"])
+def test_save_on_a_full_disk_keeps_the_last_good_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    store, saved = saved_store(tmp_path)
+    second = python_dir(tmp_path / "build2" / ".heroku" / "python")
+    (second / "bin" / "python3").write_text("#!python2\n")
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if fails == "copying the environment":
+        monkeypatch.setattr(os, "link", no_space)
+    else:
+        monkeypatch.setattr("python_buildpack.cache.store.write_atomically", no_space)
+    with pytest.raises(OSError, match="No space left"):
+        store.save(second, manifest(python="3.13.0"))
+    monkeypatch.undo()
+    assert store.load_manifest() == (saved, [])
+    assert not list(store.root.glob(".staging-*"))
+    dest = tmp_path / "next-build" / ".heroku" / "python"
+    assert store.restore(dest, saved) == []
+    assert (dest / "bin" / "python3").read_text() == "#!python\n"

@@ -1,5 +1,5 @@
 """The cache and the build on two filesystems (copies instead of hard links), and
-the content check (PYTHON_BUILD_CACHE_VERIFY=content).
+what the restore check trusts (PYTHON_BUILD_CACHE_VERIFY=content reads every file).
 
 EXDEV is simulated by making os.link fail; the integration tests put the cache on
 a real second filesystem (/dev/shm)."""
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 from pathlib import Path
 
@@ -98,7 +99,8 @@ def test_copy_mode_saves_and_restores_with_mtime_and_mode_and_checks_the_cache(
     store, saved, built = copying_store(tmp_path)
     cached = store.env_dir / SIX
     assert cached.stat().st_ino != (built / SIX).stat().st_ino
-    assert saved.snapshot[SIX][2] == cached.stat().st_ino  # the cache's own inode
+    identities = json.loads(store.identities_path.read_text())["files"]
+    assert identities[SIX][0] == cached.stat().st_ino  # the cache's own inode
 
     dest = tmp_path / "next" / ".heroku" / "python"
     assert store.restore(dest, saved) == []
@@ -114,7 +116,8 @@ def test_copy_mode_saves_and_restores_with_mtime_and_mode_and_checks_the_cache(
     # A restore in copy mode still sees a changed cache (its own files, not the copy).
     (store.env_dir / SIX).write_text("tampered = True\n")
     assert store.restore(dest, saved) == [
-        f"a file in the cached environment changed since it was saved: {SIX} was modified"
+        "a file in the cached environment changed since it was saved:"
+        f" {SIX} has different content than when it was saved"
     ]
     assert not dest.exists()
 
@@ -124,7 +127,7 @@ def test_a_hook_writing_into_a_copied_file_cannot_reach_the_cache(
 ) -> None:
     store, saved, built = copying_store(tmp_path)
     (built / SIX).write_text("written by a hook\n")
-    assert store.verify_env(saved) == []
+    assert store.check_env(saved) == []
     out = io.StringIO()
     check_after_hooks(store, saved, Output(out))
     assert out.getvalue() == ""
@@ -145,9 +148,10 @@ def test_exdev_in_the_middle_of_a_tree_copies_the_rest(
         real_link(a, b)
 
     monkeypatch.setattr(os, "link", link_once)
-    taken = tree.link_tree(src, tmp_path / "dst")
+    (tmp_path / "dst").mkdir()
+    taken = tree.walk(src, link_to=tmp_path / "dst")
     assert len(calls) == 2, "after one EXDEV, no more attempts"
-    assert taken == tree.snapshot(src)
+    assert taken.contents == tree.walk(src).contents
     for rel in (SIX, "bin/python3", "lib/python3.12/site-packages/six-1.16.0.dist-info/RECORD"):
         assert (tmp_path / "dst" / rel).read_bytes() == (src / rel).read_bytes()
 
@@ -159,70 +163,72 @@ def test_other_link_errors_are_not_taken_for_another_filesystem(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "link", no_space)
+    (tmp_path / "dst").mkdir()
     with pytest.raises(OSError, match="No space"):
-        tree.link_tree(python_dir(tmp_path / "src"), tmp_path / "dst")
+        tree.walk(python_dir(tmp_path / "src"), link_to=tmp_path / "dst")
 
 
 # --- what the restore check trusts ----------------------------------------------------
 
 
-def test_change_keeping_size_and_mtime_passes_the_default_check(tmp_path: Path) -> None:
-    """Documented in the README: the default check reads metadata, not content."""
-    built = python_dir(tmp_path / "build")
-    store = CacheStore(tmp_path / "cache")
-    saved = store.save(built, draft(), hashes=True)
-    tamper_keeping_size_and_mtime(store.env_dir / SIX)
-    assert store.restore(tmp_path / "dest", saved) == []
-    assert (tmp_path / "dest" / SIX).read_text() == "y = 1\n"
-
-
 @pytest.mark.parametrize("copying", [False, True])
-def test_content_check_finds_a_change_keeping_size_and_mtime(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copying: bool
+def test_change_keeping_size_and_mtime_is_caught_by_the_default_check(
+    tmp_path: Path, copying: bool
 ) -> None:
     built = python_dir(tmp_path / "build")
     store = CacheStore(tmp_path / "cache")
     store.copying = copying
-    saved = store.save(built, draft(), hashes=True)
+    saved = store.save(built, draft())
     dest = tmp_path / "dest"
-    assert store.restore(dest, saved, content=True) == []
+    assert store.restore(dest, saved) == []
     tamper_keeping_size_and_mtime(store.env_dir / SIX)
-    assert store.restore(dest, saved, content=True) == [
+    assert store.restore(dest, saved) == [
         "a file in the cached environment changed since it was saved:"
         f" {SIX} has different content than when it was saved"
     ]
     assert not dest.exists()
 
 
-def test_content_check_of_a_cache_saved_without_hashes_is_a_reason(tmp_path: Path) -> None:
+def forge_identities(store: CacheStore) -> None:
+    """What a tool that rewrites identities.json could do: vouch for every file as it
+    stands now (the default check then takes them as read)."""
+    record = json.loads(store.identities_path.read_text())
+    for rel, entry in record["files"].items():
+        st = os.lstat(store.env_dir / rel)
+        entry[:5] = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink]
+    store.identities_path.write_text(json.dumps(record))
+
+
+def test_content_check_reads_every_file_whatever_identities_json_says(tmp_path: Path) -> None:
     store = CacheStore(tmp_path / "cache")
     saved = store.save(python_dir(tmp_path / "build"), draft())
-    assert not store.hashes_path.exists()
+    tamper_keeping_size_and_mtime(store.env_dir / SIX)
+    forge_identities(store)
+    assert store.restore(tmp_path / "dest", saved) == [], "identities.json is trusted"
     assert store.restore(tmp_path / "dest", saved, content=True) == [
-        "no content hashes were saved with the cache (PYTHON_BUILD_CACHE_VERIFY=content)"
+        "a file in the cached environment changed since it was saved:"
+        f" {SIX} has different content than when it was saved"
     ]
 
 
-def test_hashes_of_an_older_env_are_not_taken_for_this_one(tmp_path: Path) -> None:
+def test_lost_or_damaged_identities_cost_a_read_not_the_cache(tmp_path: Path) -> None:
     store = CacheStore(tmp_path / "cache")
-    store.save(python_dir(tmp_path / "build"), draft(), hashes=True)
-    old_hashes = store.hashes_path.read_text()
-    second = python_dir(tmp_path / "build2")
-    (second / SIX).write_text("x = 2\n")
-    saved = store.save(second, draft())
-    assert not store.hashes_path.exists(), "a save without hashes removes the old ones"
-    store.hashes_path.write_text(old_hashes)
-    assert store.restore(tmp_path / "dest", saved, content=True) == [
-        "the content hashes saved with the cache are not those of its environment"
-    ]
+    saved = store.save(python_dir(tmp_path / "build"), draft())
+    store.identities_path.write_text("{not json")
+    assert store.restore(tmp_path / "dest", saved) == []
+    assert json.loads(store.identities_path.read_text())["files"].keys() == {
+        SIX, "bin/python3", "lib/python3.12/site-packages/six-1.16.0.dist-info/RECORD"
+    }
+    store.identities_path.unlink()
+    assert store.restore(tmp_path / "dest", saved) == []
 
 
-def test_discard_removes_the_hashes(tmp_path: Path) -> None:
+def test_discard_removes_the_identities(tmp_path: Path) -> None:
     store = CacheStore(tmp_path / "cache")
-    store.save(python_dir(tmp_path / "build"), draft(), hashes=True)
-    assert store.hashes_path.is_file()
+    store.save(python_dir(tmp_path / "build"), draft())
+    assert store.identities_path.is_file()
     store.discard()
-    assert not store.hashes_path.exists()
+    assert not store.identities_path.exists()
 
 
 def test_cache_verify_config_var(tmp_path: Path) -> None:
@@ -233,3 +239,19 @@ def test_cache_verify_config_var(tmp_path: Path) -> None:
     with pytest.raises(UnknownConfigValue) as raised:
         check_config_vars({"PYTHON_BUILD_CACHE_VERIFY": "contents"})
     assert "metadata, content" in raised.value.body()
+
+
+def test_identities_taken_before_the_cache_was_archived_are_not_trusted(tmp_path: Path) -> None:
+    """After rm and an extraction, the new files may get the inode numbers the old
+    ones had, with the same size and a whole-second mtime: identities taken before
+    the round trip vouch for nothing, and every file is read once."""
+    store = CacheStore(tmp_path / "cache" / "python")
+    saved = store.save(python_dir(tmp_path / "build"), draft())
+    assert store.restore(tmp_path / "dest", saved) == []
+    assert store.files_read == (0, 3)  # files; the symlink is not read
+    record = store.identities_path.read_text()
+    os.unlink(store.origin_path)  # what an extraction makes: a new file
+    store.origin_path.write_bytes(b"")
+    store.identities_path.write_text(record)
+    assert store.restore(tmp_path / "dest2", saved) == []
+    assert store.files_read == (3, 3)

@@ -1,5 +1,5 @@
-"""The installed environment as files: what is installed, snapshots, hard-link
-copies, leftovers of an uninstall, and pointing build paths at the app dir."""
+"""The installed environment as files: what is installed, leftovers of an
+uninstall, and pointing build paths at the app dir."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import os
 import zipfile
 from pathlib import Path
 
-from python_buildpack.cache import tree
 from python_buildpack.install import site as environment
 from support.wheels import build_wheel
 
@@ -54,58 +53,6 @@ def test_installed_packages_are_listed_by_canonical_name(tmp_path: Path) -> None
 
 def test_missing_site_packages_has_nothing_installed(tmp_path: Path) -> None:
     assert environment.installed_distributions(tmp_path / "nope") == {}
-
-
-# --- snapshots and hard-link copies -------------------------------------------------
-
-
-def test_write_through_a_hard_link_shows_in_the_snapshot(tmp_path: Path) -> None:
-    source = write(tmp_path / "env" / "lib" / "mod.py", "x = 1\n")
-    os.symlink("lib/mod.py", tmp_path / "env" / "alias.py")
-    before = tree.snapshot(tmp_path / "env")
-    assert set(before) == {"lib/mod.py", "alias.py"}
-    assert before["alias.py"] == ["link", "lib/mod.py"]
-    os.link(source, tmp_path / "other-name.py")
-    with (tmp_path / "other-name.py").open("a") as handle:
-        handle.write("y = 2\n")
-    assert tree.snapshot_changes(before, tree.snapshot(tmp_path / "env")) == [
-        "lib/mod.py was modified"
-    ]
-
-
-def test_chmod_of_a_cached_file_shows_in_the_snapshot(tmp_path: Path) -> None:
-    script = write(tmp_path / "env" / "bin" / "run", "#!/bin/sh\n")
-    script.chmod(0o644)
-    before = tree.snapshot(tmp_path / "env")
-    script.chmod(0o755)
-    assert tree.snapshot_changes(before, tree.snapshot(tmp_path / "env")) == [
-        "bin/run was modified"
-    ]
-
-
-def test_snapshot_changes_name_removed_added_files_and_stop_at_the_limit(tmp_path: Path) -> None:
-    expected: tree.Snapshot = {"a": [1, 1, 1, 1], "b": [1, 1, 1, 1]}
-    actual: tree.Snapshot = {"b": [1, 1, 1, 1], "c": [1, 1, 1, 1]}
-    assert tree.snapshot_changes(expected, actual) == ["a was removed", "c was added"]
-    many: tree.Snapshot = {f"f{i}": [i] for i in range(8)}
-    assert tree.snapshot_changes({}, many, limit=3) == [
-        "f0 was added",
-        "f1 was added",
-        "f2 was added",
-    ]
-
-
-def test_link_tree_copies_by_hard_links_and_recreates_symlinks(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    module = write(src / "lib" / "pkg" / "mod.py", "x = 1\n")
-    (src / "empty").mkdir()
-    os.symlink("python3.12", src / "python3")
-    taken = tree.link_tree(src, tmp_path / "dst")
-    dst = tmp_path / "dst"
-    assert (dst / "lib" / "pkg" / "mod.py").stat().st_ino == module.stat().st_ino
-    assert os.readlink(dst / "python3") == "python3.12"
-    assert (dst / "empty").is_dir()
-    assert taken == tree.snapshot(src) == tree.snapshot(dst)
 
 
 # --- leftovers of an uninstall ----------------------------------------------------

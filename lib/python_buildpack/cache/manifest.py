@@ -6,11 +6,13 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .tree import Snapshot
+from .tree import Contents
 
 # 3: the fingerprint is typed (platform, manager, the manager's inputs).
 # 4: the index pages the last resolution read (`index_pages`, issue 10).
-FORMAT = 4
+# 5: the environment by content (`contents`: sha256, size, mode, mtime of every file),
+#    so that a cache restored from an archive or a copy is still the same cache.
+FORMAT = 5
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class Manifest:
     # inputs type when compared (a mismatch is a reason, not a crash).
     fingerprint: dict[str, Any]
     distributions: tuple[Distribution, ...]
-    snapshot: Snapshot = field(repr=False)
+    # tree.Contents of the environment: what every file holds.
+    contents: Contents = field(repr=False)
     # index_pages.PageSet.to_json() of the resolution that gave `distributions`
     # (pip's pages, by source key: never a URL with credentials); None: no record,
     # so a check of the pages cannot stand for pip and pip is asked.
@@ -44,12 +47,12 @@ class Manifest:
         return {d.name: d.version for d in self.distributions}
 
     def to_json(self) -> str:
-        # Not dataclasses.asdict(self): it deep-copies the snapshot of every file.
+        # Not dataclasses.asdict(self): it deep-copies the contents of every file.
         data = {
             "format": self.format,
             "fingerprint": self.fingerprint,
             "distributions": [asdict(d) for d in self.distributions],
-            "snapshot": self.snapshot,
+            "contents": self.contents,
             "index_pages": self.index_pages,
         }
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
@@ -65,7 +68,7 @@ class Manifest:
             format=data["format"],
             fingerprint=dict(data["fingerprint"]),
             distributions=tuple(Distribution(**d) for d in data["distributions"]),
-            snapshot=dict(data["snapshot"]),
+            contents=dict(data["contents"]),
             index_pages=_index_pages(data.get("index_pages")),
         )
 

@@ -1,15 +1,23 @@
 """CACHE_DIR/python: the last good environment, pristine runtimes, pip's cache.
 
     CACHE_DIR/python/
-      lock            held for the whole build: builds sharing a cache take turns
-      manifest.json   versioned; written last, atomically; no manifest = no cache
-      env/            the last good .heroku/python, as installed (before hooks)
-      hashes.json     sha256 of every file of env/, for PYTHON_BUILD_CACHE_VERIFY=content
-      runtimes/       pristine runtimes, extracted, each with a snapshot to check
-      pip/            pip's download and wheel cache
+      lock              held for the whole build: builds sharing a cache take turns
+      manifest.json     versioned; written last, atomically; no manifest = no cache;
+                        holds the environment's contents (tree.Contents)
+      env/              the last good .heroku/python, as installed (before hooks)
+      identities.json   where env/'s files stood when last read (tree.Identities):
+                        which files need not be read again; losing it costs time only
+      origin            an empty file that says whether CACHE_DIR is where those
+                        identities were taken (not restored or copied since)
+      runtimes/         pristine runtimes, extracted, each with its contents
+      pip/              pip's download and wheel cache
 
 A build killed at any moment leaves the old valid cache or none: the manifest is
 removed before env/ changes and written again only after the new env/ is in place.
+
+The cache is trusted by content, not by inodes or times: platforms keep CACHE_DIR as
+an archive (Heroku, CI caches), a copy or a volume, and every file comes back with a
+new inode and its mtime kept, rounded or lost. tree.py says how that stays cheap.
 
 Files move between the cache and BUILD_DIR by hard links when the two are on one
 filesystem, and by copies (with their mtime and mode) when they are not: Dokku and
@@ -20,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -34,7 +41,8 @@ from . import tree
 from .manifest import FORMAT, FormatMismatch, Manifest
 
 CACHE_SWITCH = "PYTHON_BUILD_CACHE"
-# What the restore check reads: file metadata (the default), or also every byte.
+# What the restore check reads: the files whose identity changed since they were
+# last read (the default), or every file's content, every build.
 CACHE_VERIFY = "PYTHON_BUILD_CACHE_VERIFY"
 CACHE_VERIFY_VALUES = ("metadata", "content")
 COPYING = "Cache is on another filesystem than the build: copying instead of hard-linking"
@@ -45,13 +53,8 @@ def cache_disabled(config_vars: Mapping[str, str]) -> bool:
 
 
 def verify_content(config_vars: Mapping[str, str]) -> bool:
-    """PYTHON_BUILD_CACHE_VERIFY=content: hash every cached file before reuse."""
+    """PYTHON_BUILD_CACHE_VERIFY=content: read every cached file before reuse."""
     return config_vars.get(CACHE_VERIFY, "").strip().lower() == "content"
-
-
-def _snapshot_id(snap: tree.Snapshot) -> str:
-    """Ties hashes.json to the one env/ its manifest describes."""
-    return hashlib.sha256(json.dumps(snap, sort_keys=True).encode()).hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -62,20 +65,35 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """tmp file, fsync, rename, fsync the directory: all of it or none of it."""
+def write_atomically(path: Path, text: str, *, durable: bool = True) -> None:
+    """tmp file, fsync, rename, fsync the directory: all of it or none of it.
+    `durable=False` skips the fsyncs, for a file whose loss costs time only."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
+
+
+def describe_files_read(read: int, total: int, *, content: bool) -> str:
+    """The log's word on the files a restore read, when it read any."""
+    if content:
+        return f"Checked all {read} cached files by content ({CACHE_VERIFY}=content)"
+    if read == total:
+        return (
+            f"Checked all {read} cached files by content: CACHE_DIR was restored from an"
+            " archive or copied since the last build"
+        )
+    return f"Checked {read} of {total} cached files by content: touched since the last build"
 
 
 def remove_tree(path: Path) -> None:
@@ -94,11 +112,20 @@ class CacheStore:
         self.root = root
         self.manifest_path = root / "manifest.json"
         self.env_dir = root / "env"
-        self.hashes_path = root / "hashes.json"
+        self.identities_path = root / "identities.json"
+        # Made once, never written: it keeps its inode and ctime until CACHE_DIR is
+        # restored from an archive or copied. Identities hold only while it does: a
+        # new tree may reuse the inode numbers the old one freed.
+        self.origin_path = root / "origin"
         self.runtimes_dir = root / "runtimes"
         self.pip_cache_dir = root / "pip"
         # Set by choose_transfer: copies instead of hard links to and from BUILD_DIR.
         self.copying = False
+        # The files this build placed in BUILD_DIR from the cache (the environment,
+        # a runtime), as they stood then: saving reads only the others again.
+        self.placed: tree.Identities = {}
+        # How many files the last restore read (their identity had changed), of all.
+        self.files_read = (0, 0)
 
     def choose_transfer(self, build_dir: Path) -> bool:
         """Hard links between the cache and the build where they can be made, copies
@@ -108,10 +135,23 @@ class CacheStore:
         self.copying = not tree.hard_links_work(self.root, build_dir)
         return self.copying
 
-    def place(self, src: Path, dst: Path) -> tree.Snapshot:
-        """Copy the tree src to dst, the cheapest way this layout allows; returns
-        the snapshot of src taken on the way."""
-        return tree.link_tree(src, dst, copy=self.copying)
+    def place(
+        self,
+        src: Path,
+        dst: Path,
+        *,
+        expected: tree.Contents | None = None,
+        known: tree.Identities | None = None,
+    ) -> tree.Walk:
+        """Copy the tree src to dst, the cheapest way this layout allows, checking it
+        against `expected` on the way (see tree.walk); on a problem, dst is removed."""
+        dst.mkdir(parents=True)
+        found = tree.walk(src, link_to=dst, copy=self.copying, expected=expected, known=known)
+        if found.problems:
+            remove_tree(dst)
+        else:
+            self.placed.update(found.placed)
+        return found
 
     def tool_cache(self, manager: str) -> Path:
         """A package manager's own download cache (pip's: CACHE_DIR/python/pip)."""
@@ -134,9 +174,11 @@ class CacheStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _remove_leftovers(self) -> None:
-        """Staging dirs of a build that was killed (we hold the lock: none is live)."""
-        for stale in (*self.root.glob(".staging-*"), *self.root.glob(".link-probe-*")):
-            remove_tree(stale)
+        """Staging dirs of a build that was killed (we hold the lock: none is live),
+        and the content hashes of format 4, which the manifest now holds."""
+        stale = (*self.root.glob(".staging-*"), *self.root.glob(".link-probe-*"))
+        for path in (*stale, self.root / "hashes.json"):
+            remove_tree(path)
 
     def load_manifest(self) -> tuple[Manifest | None, list[str]]:
         """The manifest, or None and why there is no usable cache."""
@@ -159,82 +201,120 @@ class CacheStore:
         except (ValueError, TypeError, KeyError) as error:
             return None, [f"the cache manifest is corrupt ({type(error).__name__})"]
 
-    def verify_env(self, manifest: Manifest) -> list[str]:
-        """That env/ is exactly what the manifest describes: no file changed since."""
-        if not self.env_dir.is_dir():
-            return ["the cached environment is missing"]
-        found = tree.snapshot(self.env_dir)
-        return _changed_files(tree.snapshot_changes(manifest.snapshot, found))
-
     def restore(self, dest: Path, manifest: Manifest, *, content: bool = False) -> list[str]:
-        """Link (or copy) env/ into dest and check, in the same pass, that env/ is
-        exactly what the manifest describes; with `content`, also that every file
-        has the bytes it had when saved. Returns what differs (nothing: dest is
-        good). The check reads the cache's own files: a copy has other inodes."""
-        remove_tree(dest)
+        """Link (or copy) env/ into dest and check, in the same pass, that env/ holds
+        exactly what the manifest describes; with `content`, by reading every file,
+        else only those whose identity changed since they were last read. Returns
+        what differs (nothing: dest is good). Whatever was at dest goes only after
+        the check: removing an earlier restore's links would move the ctimes."""
         if not self.env_dir.is_dir():
+            remove_tree(dest)
             return ["the cached environment is missing"]
         dest.parent.mkdir(parents=True, exist_ok=True)
-        found = self.place(self.env_dir, dest)
-        problems = _changed_files(tree.snapshot_changes(manifest.snapshot, found))
-        if not problems and content:
-            problems = self._content_problems(manifest)
-        if problems:
-            remove_tree(dest)
-        return problems
+        staging = dest.with_name(f".{dest.name}.restoring")
+        remove_tree(staging)
+        known = {} if content else self._read_identities()
+        found = self.place(self.env_dir, staging, expected=manifest.contents, known=known)
+        files = sum(1 for entry in manifest.contents.values() if entry[0] != "link")
+        self.files_read = (found.read, files)
+        remove_tree(dest)
+        if found.problems:
+            return _changed_files(found.problems)
+        staging.rename(dest)
+        self._keep_identities(found.identities, known)
+        return []
 
-    def _content_problems(self, manifest: Manifest) -> list[str]:
+    def check_env(self, manifest: Manifest) -> list[str]:
+        """That env/ still holds what the manifest describes (after a build step that
+        may have written through a hard link). Mode and mtime are not put back here:
+        env/ shares its files with the slug; the next restore puts them back."""
+        if not self.env_dir.is_dir():
+            return ["the cached environment is missing"]
+        known = self._read_identities()
+        found = tree.walk(self.env_dir, expected=manifest.contents, known=known, heal=False)
+        if not found.problems:
+            self._keep_identities(found.identities, known)
+        return _changed_files(found.problems)
+
+    def _origin(self) -> list[int]:
+        if not self.origin_path.exists():
+            self.origin_path.write_bytes(b"")
+        st = self.origin_path.stat()
+        return [st.st_ino, st.st_ctime_ns]
+
+    def identities_from(self, record: object) -> tree.Identities:
+        """The identities in a record made by identities_record, if they were taken
+        in this very CACHE_DIR; none otherwise (then every file is read once)."""
         try:
-            saved = json.loads(self.hashes_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return [f"no content hashes were saved with the cache ({CACHE_VERIFY}=content)"]
-        except (OSError, ValueError) as error:
-            return [f"the content hashes of the cache could not be read ({error})"]
-        ours = isinstance(saved, dict) and saved.get("snapshot") == _snapshot_id(manifest.snapshot)
-        if not ours or not isinstance(saved.get("files"), dict):
-            return ["the content hashes saved with the cache are not those of its environment"]
-        found = tree.content_hashes(self.env_dir, manifest.snapshot)
-        return _changed_files(tree.content_changes(saved["files"], found))
+            here = self._origin()
+        except OSError:
+            return {}
+        if isinstance(record, dict) and record.get("origin") == here:
+            files = record.get("files")
+            if isinstance(files, dict):
+                return files
+        return {}
+
+    def identities_record(self, identities: tree.Identities) -> dict[str, object]:
+        return {"origin": self._origin(), "files": identities}
+
+    def _read_identities(self) -> tree.Identities:
+        try:
+            record = json.loads(self.identities_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return self.identities_from(record)
+
+    def _keep_identities(self, found: tree.Identities, known: tree.Identities) -> None:
+        """Save the identities when they changed. Losing them costs the next build a
+        read of the environment, nothing more: a failure to write them is no error."""
+        if found != known:
+            with contextlib.suppress(OSError):
+                text = json.dumps(self.identities_record(found))
+                write_atomically(self.identities_path, text, durable=False)
 
     def discard(self) -> None:
         """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""
         remove_tree(self.manifest_path)
-        remove_tree(self.hashes_path)
+        remove_tree(self.identities_path)
         remove_tree(self.env_dir)
 
     def clear(self) -> None:
         """PYTHON_BUILD_CACHE=off: nothing of ours stays."""
         self.discard()
-        for child in (self.runtimes_dir, self.pip_cache_dir, self.root / "wheels"):
+        extras = (self.runtimes_dir, self.pip_cache_dir, self.root / "wheels", self.origin_path)
+        for child in extras:
             remove_tree(child)
 
-    def save(
-        self, python_dir: Path, manifest_without_snapshot: Manifest, *, hashes: bool = False
-    ) -> Manifest:
-        """Publish python_dir as the cached environment, then its manifest. With
-        `hashes` (PYTHON_BUILD_CACHE_VERIFY=content), also the sha256 of its every
-        file: only then, since hashing reads every byte of the env, and a save
-        without the var set has no use for it."""
+    def save(self, python_dir: Path, draft: Manifest) -> Manifest:
+        """Publish python_dir as the cached environment, then its manifest with the
+        contents of every file (read only where this build did not place the file
+        from the cache itself)."""
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         new_env = staging / "env"
-        self.place(python_dir, new_env)
-        snap = tree.snapshot(new_env)
-        manifest = replace(manifest_without_snapshot, format=FORMAT, snapshot=snap)
-        if hashes:
-            files = tree.content_hashes(new_env, snap)
-            record = {"snapshot": _snapshot_id(snap), "files": files}
-            write_atomically(staging / "hashes.json", json.dumps(record, sort_keys=True))
-        # From here until the new manifest is in place there is no valid cache.
+        try:
+            new_env.mkdir()
+            found = tree.walk(python_dir, link_to=new_env, copy=self.copying, known=self.placed)
+            manifest = replace(draft, format=FORMAT, contents=found.contents)
+            # Written whole before the old cache is touched: a full disk fails here,
+            # and the last good cache stays.
+            write_atomically(staging / "manifest.json", manifest.to_json())
+        except BaseException:
+            remove_tree(staging)
+            raise
+        # From here until the new manifest is in place there is no valid cache; it
+        # takes renames and removals only, which need no space.
         remove_tree(self.manifest_path)
         _fsync_dir(self.root)
-        remove_tree(self.hashes_path)
+        remove_tree(self.identities_path)
         if self.env_dir.exists():
             os.replace(self.env_dir, staging / "old")
         os.replace(new_env, self.env_dir)
-        if hashes:
-            os.replace(staging / "hashes.json", self.hashes_path)
-        write_atomically(self.manifest_path, manifest.to_json())
+        os.replace(staging / "manifest.json", self.manifest_path)
+        _fsync_dir(self.root)
+        self._keep_identities(found.placed, {})
+        self.placed = found.identities
         remove_tree(staging)
         return manifest
 
@@ -265,7 +345,7 @@ def check_after_hooks(store: CacheStore | None, manifest: Manifest | None, outpu
     place changed the cached copy too. Then the cache must not be used again."""
     if store is None or manifest is None or store.copying:
         return  # copies: nothing the build writes can reach the cache
-    changed = store.verify_env(manifest)
+    changed = store.check_env(manifest)
     if changed:
         store.discard()
         output.warning(

@@ -1,13 +1,12 @@
 """The pristine runtime: Python itself, installed into `.heroku/python`.
 
 With the cache on, the extracted runtime is kept in CACHE_DIR/python/runtimes and
-linked into place (checked against its snapshot first); with it off, downloaded
-and extracted each build.
+linked into place, checked by content on the way; with it off, downloaded and
+extracted each build.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import tempfile
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..python_version import (
 )
 
 RUNTIME_CHANGED = (
-    "The cached copy of the runtime does not match the hashes saved with it: extracting it again"
+    "The cached copy of the runtime does not match what was saved with it: extracting it again"
 )
 
 
@@ -50,8 +49,7 @@ def install_runtime(
             _download(ctx, url, archive, version)
             runtime.extract_archive(archive, ctx.python_dir)
         return
-    pristine = _pristine_runtime(ctx, store, name, url, version)
-    store.place(pristine, ctx.python_dir)
+    _pristine_runtime(ctx, store, name, url, version)
 
 
 def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPythonVersion) -> None:
@@ -69,36 +67,51 @@ def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPytho
 
 def _pristine_runtime(
     ctx: BuildContext, store: CacheStore, name: str, url: str, version: ResolvedPythonVersion
-) -> Path:
-    """An extracted runtime kept in the cache, checked against its snapshot (and,
-    with PYTHON_BUILD_CACHE_VERIFY=content, its files' hashes)."""
+) -> None:
+    """Place the runtime kept in the cache, checked by content on the way (only the
+    files whose identity changed are read: store.py); or extract it again."""
     stem = name.removesuffix(".tar.zst")
     target = store.runtimes_dir / stem
     stamp = store.runtimes_dir / f"{stem}.json"
     # Stored and compared redacted: the URL may hold credentials (the fingerprint
     # keeps its hash; credentials alone do not change what it downloads).
     shown = ctx.redactor(url)
-    content = verify_content(ctx.config_vars)
-    with contextlib.suppress(OSError, ValueError, KeyError):
+    try:
         saved = json.loads(stamp.read_text(encoding="utf-8"))
-        snap = tree.snapshot(target)
-        if saved["url"] == shown and saved["snapshot"] == snap:
-            if not content or saved.get("hashes") == tree.content_hashes(target, snap):
-                ctx.output.info("Using the cached copy of the runtime")
-                return target
-            ctx.output.info(RUNTIME_CHANGED)
+        contents, known = saved["contents"], store.identities_from(saved.get("identities"))
+        usable = saved["url"] == shown and isinstance(contents, dict) and target.is_dir()
+    except (OSError, ValueError, KeyError, TypeError):
+        usable = False
+    if usable:
+        if verify_content(ctx.config_vars):
+            known = {}
+        found = store.place(target, ctx.python_dir, expected=contents, known=known)
+        if not found.problems:
+            ctx.output.info("Using the cached copy of the runtime")
+            if found.identities != known:
+                _write_stamp(store, stamp, shown, contents, found.identities)
+            return
+        ctx.output.info(RUNTIME_CHANGED)
     store.runtimes_dir.mkdir(parents=True, exist_ok=True)
     remove_tree(target)
     with tempfile.TemporaryDirectory(dir=store.runtimes_dir, prefix=".download-") as tmp:
         archive = Path(tmp) / name
         _download(ctx, url, archive, version)
         runtime.extract_archive(archive, target)
-    snap = tree.snapshot(target)
-    saved = {"url": shown, "snapshot": snap}
-    if content:
-        saved["hashes"] = tree.content_hashes(target, snap)
-    write_atomically(stamp, json.dumps(saved))
     for other in store.runtimes_dir.iterdir():  # one runtime at a time is enough
         if other not in (target, stamp):
             remove_tree(other)
-    return target
+    found = store.place(target, ctx.python_dir)
+    _write_stamp(store, stamp, shown, found.contents, found.identities)
+
+
+def _write_stamp(
+    store: CacheStore,
+    stamp: Path,
+    url: str,
+    contents: tree.Contents,
+    identities: tree.Identities,
+) -> None:
+    record = store.identities_record(identities)
+    text = json.dumps({"url": url, "contents": contents, "identities": record})
+    write_atomically(stamp, text)

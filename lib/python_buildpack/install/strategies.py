@@ -18,6 +18,7 @@ from ..cache.store import (
     CACHE_SWITCH,
     COPYING,
     CacheStore,
+    describe_files_read,
     remove_tree,
     verify_content,
     write_atomically,
@@ -71,9 +72,11 @@ def install_environment(
     manifest, unusable = store.load_manifest() if store else (None, [])
     found = None
     if store is not None and manifest is not None and plan.worth_restoring(manifest, fingerprint):
-        # Restored by hard links (or copies) and checked against the manifest in one pass.
+        # Restored by hard links (or copies) and checked by content in the same pass.
         content = verify_content(ctx.config_vars)
         found = store.restore(ctx.python_dir, manifest, content=content)
+        if not found and store.files_read[0]:
+            ctx.output.step(describe_files_read(*store.files_read, content=content))
     decision = plan.decide(
         manifest, fingerprint, found, enabled=store is not None, unusable=unusable
     )
@@ -191,8 +194,7 @@ class Strategies:
         dists = tuple(sorted(outcome.distributions.values(), key=lambda d: d.name))
         record = self.manager.resolution_record()
         draft = Manifest(0, fingerprint.to_json(), dists, {}, index_pages=record)
-        hashes = verify_content(self.ctx.config_vars)
-        return self.store.save(self.ctx.python_dir, draft, hashes=hashes)
+        return self.store.save(self.ctx.python_dir, draft)
 
     def _restore_again(self, manifest: Manifest) -> None:
         """Back to the cached environment as it was, before a second way of updating."""

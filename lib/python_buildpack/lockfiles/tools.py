@@ -100,20 +100,49 @@ def tools_dir(ctx: BuildContext) -> Path:
 
 
 def _stamp_text(pins: ToolPins, root: Path) -> str:
-    # The venv's scripts name their absolute path: a moved CACHE_DIR must reinstall.
+    # The venv's scripts name their absolute path: where the tool was installed.
     return f"{pins.name}=={pins.version}\n{root}\n"
 
 
 def _is_complete(pins: ToolPins, root: Path) -> bool:
-    stamp = root / _STAMP
+    """Whether the tool is installed at root. A tool installed at another path (a
+    CACHE_DIR restored elsewhere: CI caches, copies) is moved to this one: its
+    scripts' shebangs name the venv's old path."""
     try:
-        return (
-            stamp.read_text(encoding="utf-8") == _stamp_text(pins, root)
+        tool, installed_at, *_ = (root / _STAMP).read_text(encoding="utf-8").split("\n")
+        if not (
+            tool == f"{pins.name}=={pins.version}"
             and (root / "venv" / "bin" / "python").exists()
             and (root / "bin" / pins.name).exists()
-        )
-    except OSError:
+        ):
+            return False
+        if installed_at != str(root):
+            _relocate_scripts(root / "venv" / "bin", Path(installed_at), root)
+            (root / _STAMP).write_text(_stamp_text(pins, root), encoding="utf-8")
+        return True
+    except (OSError, ValueError):
         return False
+
+
+def _relocate_scripts(bin_dir: Path, old_root: Path, new_root: Path) -> None:
+    """Point the scripts' interpreter at the new root: `#!<old_root>/venv/bin/python`,
+    or, for a long path, pip's `#!/bin/sh` line that execs it on its second line."""
+    old = f"{old_root}/venv/bin/python".encode()
+    new = f"{new_root}/venv/bin/python".encode()
+    for script in bin_dir.iterdir():
+        if script.is_symlink() or not script.is_file():
+            continue
+        text = script.read_bytes()
+        if not text.startswith(b"#!"):
+            continue
+        lines = text.split(b"\n", 2)
+        head = [line.replace(old, new) for line in lines[:2]]
+        if head == lines[:2]:
+            continue
+        tmp = script.with_name(f".{script.name}.relocating")
+        tmp.write_bytes(b"\n".join(head + lines[2:]))
+        tmp.chmod(script.stat().st_mode & 0o7777)
+        os.replace(tmp, script)
 
 
 @contextmanager

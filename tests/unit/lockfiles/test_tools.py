@@ -9,6 +9,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -149,6 +150,34 @@ def test_changed_pins_replace_the_tool(tmp_path: Path, index: IndexServer) -> No
     assert log == "-----> Installing faketool 2.0\n"
     assert new.root != old.root and not old.root.exists()
     assert run(new) == "faketool 2.0"
+
+
+@pytest.mark.parametrize("long_path", [False, True])
+def test_a_cache_restored_at_another_path_reuses_the_tool_and_it_runs(
+    tmp_path: Path, index: IndexServer, long_path: bool
+) -> None:
+    """CI caches restore CACHE_DIR under another path: the tool's scripts name the
+    venv's old path in their shebang (pip writes a /bin/sh exec line for a long one)."""
+    # A short path gets `#!<venv>/bin/python`; pip writes the exec form past 127 bytes.
+    first_place = tmp_path / ("x" * 120) if long_path else Path(tempfile.mkdtemp(prefix="t"))
+    first_place.mkdir(exist_ok=True)
+    pin(first_place / "buildpack", index, "1.0")
+    installed, _, _ = install(first_place, index)
+    head = installed.executable.resolve().read_text().split("\n")[:2]
+    assert (head[0] == "#!/bin/sh") is long_path, head
+    moved = tmp_path / "second"
+    subprocess.run(["tar", "-cf", str(tmp_path / "c.tar"), "-C", str(first_place), "."],
+                   check=True)
+    moved.mkdir()
+    subprocess.run(["tar", "-xf", str(tmp_path / "c.tar"), "-C", str(moved)], check=True)
+    subprocess.run(["rm", "-rf", str(first_place)], check=True)
+
+    again, runner, log = install(moved, index)
+    assert log == "-----> Using cached faketool 1.0\n"
+    assert again.cached and runner.started == []
+    assert run(again) == "faketool 1.0"
+    again_and_again, _, log = install(moved, index)
+    assert log == "-----> Using cached faketool 1.0\n" and run(again_and_again) == "faketool 1.0"
 
 
 def test_an_interrupted_install_is_redone(tmp_path: Path, index: IndexServer) -> None:

@@ -1,0 +1,296 @@
+"""The cache as platforms keep it: CACHE_DIR archived and restored (Heroku, GitHub
+Actions: tar; GitLab: zip), copied (`cp -a`, `cp -r`), moved to another path.
+
+After any of these every cached file holds what it held, with a new inode and its
+mtime kept, rounded to the second or lost. The next build must still be `reused`
+(no installer started), a one-pin change `updated` in place, each equal to a clean
+build over the whole prefix, with no bytecode that Python would ignore. Each method
+is run with the real tools, on a pip app and on a uv app.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from support.buildpack import App, Result, distributions, site_packages
+from support.bytecode import stale_bytecode
+from support.cache_checks import (
+    DISCARDING,
+    RESTORING,
+    UPDATING,
+    assert_cache_whole,
+    assert_equals_clean,
+    assert_same_prefix,
+    build_ok,
+    reasons,
+    report,
+)
+from support.index_server import IndexServer
+from support.wheels import build_wheel
+
+from .conftest import UV_APP_DEPS
+from .uv_apps import lock, pyproject
+
+pytestmark = pytest.mark.slow
+
+ARCHIVERS = ("tar", "zip", "unzip", "cp")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def archivers() -> None:
+    """The real tools. A machine without zip gets it from the distribution's packages
+    (CI runs as root); elsewhere the test says what to install."""
+    missing = [tool for tool in ARCHIVERS if shutil.which(tool) is None]
+    if missing and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "update", "-qq"], check=False, timeout=600)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "zip", "unzip"], check=False,
+                       timeout=600)
+        missing = [tool for tool in ARCHIVERS if shutil.which(tool) is None]
+    assert not missing, f"install {' '.join(missing)} to run these tests"
+
+
+def _run(*argv: str | Path, cwd: Path) -> None:
+    subprocess.run([str(a) for a in argv], cwd=cwd, check=True, timeout=600)
+
+
+def _replace(cache: Path, fill: Callable[[Path], None]) -> Path:
+    """Let `fill(new)` make a new CACHE_DIR at `new` from `cache`, then put it where
+    `cache` was: every file of it is another file now."""
+    new = cache.with_name(cache.name + ".new")
+    fill(new)
+    shutil.rmtree(cache)
+    new.rename(cache)
+    return cache
+
+
+def gnu_tar(cache: Path) -> Path:
+    """GNU tar's own format: mtimes to the second."""
+    archive = cache.with_suffix(".tar")
+    _run("tar", "--format=gnu", "-cf", archive, cache.name, cwd=cache.parent)
+    shutil.rmtree(cache)
+    _run("tar", "-xf", archive, cwd=cache.parent)
+    archive.unlink()
+    return cache
+
+
+def pax_tar(cache: Path) -> Path:
+    """POSIX pax (what Python's tarfile writes): mtimes to the nanosecond."""
+    archive = cache.with_suffix(".tar")
+    _run("tar", "--format=posix", "-cf", archive, cache.name, cwd=cache.parent)
+    shutil.rmtree(cache)
+    _run("tar", "-xf", archive, cwd=cache.parent)
+    archive.unlink()
+    return cache
+
+
+def zip_unzip(cache: Path) -> Path:
+    """GitLab CI's cache: a zip with symlinks stored as links; mtimes to the second."""
+    archive = cache.with_suffix(".zip")
+    _run("zip", "-qry", archive, cache.name, cwd=cache.parent)
+    shutil.rmtree(cache)
+    _run("unzip", "-q", archive, cwd=cache.parent)
+    archive.unlink()
+    return cache
+
+
+def cp_a(cache: Path) -> Path:
+    return _replace(cache, lambda new: _run("cp", "-a", cache, new, cwd=cache.parent))
+
+
+def cp_r(cache: Path) -> Path:
+    """A copy that keeps no times: every mtime is the time of the copy."""
+    return _replace(cache, lambda new: _run("cp", "-r", cache, new, cwd=cache.parent))
+
+
+def another_path(cache: Path) -> Path:
+    """A CI job restoring the cache under another path (the same files, moved)."""
+    moved = cache.parent / f"elsewhere-{len(list(cache.parent.glob('elsewhere-*')))}" / "cache"
+    moved.parent.mkdir()
+    cache.rename(moved)
+    return moved
+
+
+METHODS = {
+    "gnu tar": gnu_tar,
+    "pax tar": pax_tar,
+    "zip": zip_unzip,
+    "cp -a": cp_a,
+    "cp -r": cp_r,
+    "another path": another_path,
+}
+
+
+class CleanBuilds:
+    """Clean builds of each set of inputs, made once per module (per test worker):
+    every test of the module builds with one app dir, so they compare as equal."""
+
+    def __init__(self, app_dir: Path) -> None:
+        self.app_dir = app_dir
+        self.made: dict[str, Path] = {}
+
+    def use(self, app: App) -> App:
+        app.base_env["BUILDPACK_APP_DIR"] = str(self.app_dir)
+        return app
+
+    def assert_equal(self, app: App, inputs: str, build_dir: Path) -> None:
+        if inputs not in self.made:
+            clean_dir, clean = app.clean_build()
+            assert clean.returncode == 0, str(clean)
+            self.made[inputs] = clean_dir
+        assert_same_prefix(build_dir, self.made[inputs])
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> CleanBuilds:
+    return CleanBuilds(tmp_path_factory.mktemp("persist") / "app")
+
+
+def cold_build(app: App, cache: Path, clean: CleanBuilds, inputs: str) -> None:
+    build_dir, result = build_ok(app, cache)
+    assert report(build_dir, cache, app.base_env)["cache_status"] == "empty", result.output
+    clean.assert_equal(app, inputs, build_dir)
+
+
+READ_AGAIN = re.compile(
+    r"^-----> Checked all \d+ cached files by content: CACHE_DIR was restored from an archive"
+    r" or copied since the last build$",
+    re.MULTILINE,
+)
+
+
+def assert_reused_as_clean(
+    app: App, cache: Path, clean: CleanBuilds, inputs: str, *, manager: str, moved: bool
+) -> Result:
+    build_dir, result = build_ok(app, cache)
+    # Files with new inodes are read once, and the log says why; a move keeps them.
+    assert bool(READ_AGAIN.search(result.output)) is moved, result.output
+    data = report(build_dir, cache, app.base_env)
+    assert data["cache_status"] == "reused", result.output
+    assert data["commands"] == [], "no installer process for an unchanged build"
+    assert DISCARDING not in result.output
+    if manager == "uv":
+        assert "Using cached uv " in result.output, result.output
+    else:
+        assert RESTORING.search(result.output), result.output
+    assert stale_bytecode(build_dir / ".heroku" / "python") == []
+    clean.assert_equal(app, inputs, build_dir)
+    return result
+
+
+def assert_updated_as_clean(
+    app: App, cache: Path, clean: CleanBuilds, inputs: str, why: str
+) -> Path:
+    build_dir, result = build_ok(app, cache)
+    assert report(build_dir, cache, app.base_env)["cache_status"] == "updated", result.output
+    assert reasons(result.output, UPDATING) == [why]
+    assert stale_bytecode(build_dir / ".heroku" / "python") == []
+    assert_cache_whole(cache)
+    clean.assert_equal(app, inputs, build_dir)
+    return build_dir
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_pip_app_cache_survives(
+    app: App, wheelhouse: Path, tmp_path: Path, clean: CleanBuilds, method: str
+) -> None:
+    keep, app = METHODS[method], clean.use(app)
+    build_wheel(wheelhouse, "alpha", "1.0", files={"alpha/__init__.py": "A = 1\n"})
+    for version in ("1.0", "2.0"):
+        build_wheel(wheelhouse, "beta", version, files={"beta/__init__.py": f"B = '{version}'\n"})
+    app.write({"requirements.txt": "-r requirements/base.txt\n",
+               "requirements/base.txt": "alpha==1.0\nbeta==1.0\n"})
+    cache = tmp_path / "cache"
+    cold_build(app, cache, clean, "pip beta 1")
+
+    cache = keep(cache)
+    moved = method != "another path"
+    assert_reused_as_clean(app, cache, clean, "pip beta 1", manager="pip", moved=moved)
+    if method == "gnu tar":  # not paid twice: the next build reads nothing again
+        assert_reused_as_clean(app, cache, clean, "pip beta 1", manager="pip", moved=False)
+
+    cache = keep(cache)
+    app.write({"requirements/base.txt": "alpha==1.0\nbeta==2.0\n"})
+    updated = assert_updated_as_clean(
+        app, cache, clean, "pip beta 2", "requirements/base.txt: beta changed from ==1.0 to ==2.0"
+    )
+    assert distributions(updated)["beta"] == "2.0"
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_uv_app_cache_survives(
+    uv_app: App, index: IndexServer, uv: Path, tmp_path: Path, clean: CleanBuilds, method: str
+) -> None:
+    keep, uv_app = METHODS[method], clean.use(uv_app)
+    cache = tmp_path / "cache"
+    cold_build(uv_app, cache, clean, "uv beta 1")
+
+    cache = keep(cache)
+    moved = method != "another path"
+    assert_reused_as_clean(uv_app, cache, clean, "uv beta 1", manager="uv", moved=moved)
+
+    cache = keep(cache)
+    deps = [d.replace("beta==1.0", "beta==2.0") for d in UV_APP_DEPS]
+    uv_app.write({"pyproject.toml": pyproject(deps, index.url)})
+    lock(uv, uv_app)
+    updated = assert_updated_as_clean(
+        uv_app, cache, clean, "uv beta 2", "uv.lock: beta changed from 1.0 to 2.0"
+    )
+    assert distributions(updated)["beta"] == "2.0"
+
+
+def _tamper_keeping_size(path: Path, mtime_ns: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[0:1] = b"#" if data[0:1] != b"#" else b" "
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+@pytest.mark.parametrize("method", ["gnu tar", "cp -a"])
+def test_file_changed_after_a_round_trip_is_never_shipped(
+    app: App, wheelhouse: Path, tmp_path: Path, method: str
+) -> None:
+    """Same size, and the mtime set back to the one the archive kept: content decides."""
+    build_wheel(wheelhouse, "alpha", "1.0", files={"alpha/__init__.py": "A = 1\n"})
+    app.write({"requirements.txt": "alpha==1.0\n"})
+    cache = tmp_path / "cache"
+    build_ok(app, cache)
+    cache = METHODS[method](cache)
+    cached = next((cache / "python" / "env").rglob("alpha/__init__.py"))
+    _tamper_keeping_size(cached, cached.stat().st_mtime_ns)
+
+    build_dir, result = build_ok(app, cache)
+    rel = cached.relative_to(cache / "python" / "env").as_posix()
+    assert reasons(result.output, DISCARDING) == [
+        f"a file in the cached environment changed since it was saved: {rel}"
+        " has different content than when it was saved"
+    ]
+    assert report(build_dir, cache, app.base_env)["cache_status"] == "discarded"
+    assert (site_packages(build_dir) / "alpha" / "__init__.py").read_text() == "A = 1\n"
+    assert_equals_clean(app, build_dir)
+
+
+def test_cached_runtime_is_used_after_a_round_trip(
+    app: App, wheelhouse: Path, tmp_path: Path
+) -> None:
+    """A rebuild after the archive round trip starts from the cached runtime, not a
+    new download and extraction."""
+    build_wheel(wheelhouse, "alpha", "1.0")
+    app.write({"requirements.txt": "alpha==1.0\n"})
+    cache = tmp_path / "cache"
+    build_ok(app, cache)
+    cache = gnu_tar(cache)
+    # The environment is gone (as after a discard); the runtime and pip's cache stay.
+    shutil.rmtree(cache / "python" / "env")
+    (cache / "python" / "manifest.json").unlink()
+
+    build_dir, result = build_ok(app, cache)
+    assert "Using the cached copy of the runtime" in result.output, result.output
+    assert stale_bytecode(build_dir / ".heroku" / "python") == []
+    assert_equals_clean(app, build_dir)
