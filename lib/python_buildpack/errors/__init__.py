@@ -82,6 +82,7 @@ from .runtime import (
 )
 from .usage import (
     MissingDirectory,
+    StackEndOfLife,
     UnknownConfigValue,
     UnreadableConfigVar,
     UnsafeConfigVar,
@@ -145,6 +146,7 @@ __all__ = [
     "RuntimeDownloadFailed",
     "RuntimeTxtInvalid",
     "RuntimeWithoutEnsurepip",
+    "StackEndOfLife",
     "UnknownConfigValue",
     "UnreadableConfigVar",
     "UnsafeConfigVar",
