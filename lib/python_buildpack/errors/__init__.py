@@ -17,6 +17,7 @@ from .app_files import (
     NoPackageManagerFile,
     NotAPythonApp,
     PackageWithoutRequirements,
+    PdmNotSupported,
 )
 from .base import (
     BuildpackError,
@@ -119,6 +120,7 @@ __all__ = [
     "NotAPythonApp",
     "PackageIndexFailed",
     "PackageWithoutRequirements",
+    "PdmNotSupported",
     "PipBootstrapFailed",
     "PipInstallFailed",
     "PipResolutionFailed",
