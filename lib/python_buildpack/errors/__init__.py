@@ -49,6 +49,7 @@ from .managers import (
 )
 from .python_version import (
     MisspelledVersionFile,
+    PipfileLockPythonInvalid,
     PythonVersionEndOfLife,
     PythonVersionFileInvalid,
     PythonVersionFileMultipleVersions,
@@ -124,6 +125,7 @@ __all__ = [
     "PipBootstrapFailed",
     "PipInstallFailed",
     "PipResolutionFailed",
+    "PipfileLockPythonInvalid",
     "PoetryVirtualenvInApp",
     "PythonVersionConflict",
     "PythonVersionEndOfLife",
