@@ -74,7 +74,9 @@ def _build(
 
     with cache.locked(store, out):
         started = time.monotonic()
-        result = strategies.install_environment(ctx, store, manager, resolved, report)
+        result = strategies.install_environment(
+            ctx, store, manager, resolved, report, version_origin=requested.origin_file
+        )
         report.timed("dependencies", started)
 
         # After the environment is saved: NLTK data is never cached (nltk_corpora.py).

@@ -9,13 +9,19 @@ from pathlib import Path
 
 from .commands import CommandRunner
 from .config import ConfigVars
-from .errors import UnsupportedStack
+from .errors import StackEndOfLife, UnsupportedStack
 from .output import Output
 from .text import Redactor
 
 DEFAULT_STACK = "heroku-24"
-# Stack -> the Ubuntu release its runtime archives are built for.
-STACK_UBUNTU = {"heroku-22": "22.04", "heroku-24": "24.04"}
+# Stack -> the Ubuntu release its runtime archives are built for. The same stacks as
+# heroku/heroku-buildpack-python v351 (lib/checks.sh), with the same Python versions
+# on each (builds/build_python_runtime.sh): one version table serves them all.
+STACK_UBUNTU = {"heroku-22": "22.04", "heroku-24": "24.04", "heroku-26": "26.04"}
+# Stacks past their end-of-life, refused with their own error as classic does; any
+# other name is unknown. https://devcenter.heroku.com/articles/stack#stack-support-details
+END_OF_LIFE_STACKS = ("heroku-16", "heroku-18", "heroku-20")
+END_OF_LIFE_PREFIX = "cedar"
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 
 
@@ -33,9 +39,11 @@ def resolve_stack(environ: Mapping[str, str]) -> Stack:
     name = environ.get("STACK", "")
     if not name:
         return Stack(DEFAULT_STACK, is_default=True)
-    if name not in STACK_UBUNTU:
-        raise UnsupportedStack(name, sorted(STACK_UBUNTU))
-    return Stack(name, is_default=False)
+    if name in STACK_UBUNTU:
+        return Stack(name, is_default=False)
+    if name in END_OF_LIFE_STACKS or name.startswith(END_OF_LIFE_PREFIX):
+        raise StackEndOfLife(name, sorted(STACK_UBUNTU))
+    raise UnsupportedStack(name, sorted(STACK_UBUNTU), DEFAULT_STACK)
 
 
 def machine_arch() -> str:

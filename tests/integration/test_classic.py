@@ -71,6 +71,34 @@ def test_detect_on_a_non_python_app_fails_in_the_format_of_every_error(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "entries", [["pdm.lock", "pyproject.toml"], ["server.py"], ["__init__.py"], ["venv/", "x.py"]]
+)
+def test_python_app_without_a_package_manager_file_passes_detect_to_hear_what_it_lacks(
+    tmp_path: Path, base_env: dict[str, str], entries: list[str]
+) -> None:
+    """Files classic's bin/detect knows: such an app reaches compile, whose message
+    says what to add, instead of "no default language could be detected"."""
+    source = tmp_path / "src"
+    source.mkdir()
+    for entry in entries:
+        if entry.endswith("/"):
+            (source / entry).mkdir()
+        else:
+            (source / entry).write_text("", encoding="utf-8")
+
+    detected = run_bin("detect", source, env=base_env)
+    assert (detected.returncode, detected.output) == (0, "Python\n")
+
+    compiled = run_bin("compile", source, tmp_path / "cache", env=base_env)
+    title = (
+        "The app uses PDM ('pdm.lock'), which this buildpack doesn't support."
+        if "pdm.lock" in entries
+        else "No requirements.txt file found."
+    )
+    assert_user_error(compiled, title)
+
+
 # --- NLTK ----------------------------------------------------------------------------
 
 # Stands in for NLTK's downloader: `python -m nltk.downloader -d DIR NAME...` copies

@@ -195,6 +195,22 @@ ERROR_CASES: tuple[BadInput, ...] = (
         also=("regenerate it with the tool",),
     ),
     BadInput(
+        id="pdm-lock",
+        situation="a PDM app: `pyproject.toml` and `pdm.lock`, no `requirements.txt`",
+        files={"requirements.txt": None, "pyproject.toml": "[project]\n", "pdm.lock": ""},
+        first_line="The app uses PDM ('pdm.lock'), which this buildpack doesn't support.",
+        names=("pdm.lock", "requirements.txt", "uv.lock"),
+        also=("pdm export --prod -o requirements.txt", "uv lock"),
+    ),
+    BadInput(
+        id="requirements-directory-only",
+        situation="`requirements/base.txt` but no top-level `requirements.txt`",
+        files={"requirements.txt": None, "requirements/base.txt": "alpha==1.0\n"},
+        first_line="No requirements.txt file found.",
+        names=("requirements/",),
+        also=("echo '-r requirements/prod.txt' > requirements.txt",),
+    ),
+    BadInput(
         id="several-package-manager-files",
         situation="`requirements.txt` next to `poetry.lock` and `uv.lock`",
         files={"poetry.lock": "", "uv.lock": ""},

@@ -160,6 +160,41 @@ def test_failing_collectstatic_stops_the_build(django_app: App) -> None:
 
 
 @pytest.mark.slow
+def test_failing_collectstatic_with_debug_shows_its_environment_but_no_config_values(
+    django_app: App,
+) -> None:
+    secret_key, db_password = "dj4ngo-s3cret-k3y-0f-th3-app", "pg-pa55word-91"
+    django_app.config.update(
+        {
+            "FAIL_COLLECTSTATIC": "1",
+            "DEBUG_COLLECTSTATIC": "1",
+            "SECRET_KEY": secret_key,
+            "DATABASE_URL": f"postgres://app:{db_password}@db.internal:5432/app",
+        }
+    )
+
+    _, result = django_app.build(django_app.workdir / "cache")
+
+    assert_user_error(result, "Unable to generate Django static files.")
+    lines = result.output.splitlines()
+    start = lines.index("-----> Collectstatic environment variables (DEBUG_COLLECTSTATIC=1):")
+    listed = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("       "):
+            break
+        listed.append(line.strip())
+    assert "SECRET_KEY=<config var: value not shown>" in listed
+    assert "DATABASE_URL=<config var: value not shown>" in listed
+    assert "PYTHONPATH=." in listed
+    assert "PYTHONUNBUFFERED=1" in listed
+    app_dir = Path(django_app.base_env["BUILDPACK_APP_DIR"])
+    path = next(line for line in listed if line.startswith("PATH="))
+    assert path.startswith(f"PATH={app_dir}/.heroku/python/bin:")
+    assert secret_key not in result.output
+    assert db_password not in result.output
+
+
+@pytest.mark.slow
 def test_collectstatic_with_settings_that_cannot_be_imported_fails_the_build(
     django_app: App,
 ) -> None:

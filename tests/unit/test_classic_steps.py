@@ -3,6 +3,7 @@ a failure says. The commands themselves are faked."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -139,6 +140,69 @@ def test_disable_collectstatic_empty_or_zero_does_not_disable(tmp_path: Path, va
         _app(tmp_path, "manage.py"), runner, config_vars={"DISABLE_COLLECTSTATIC": value}
     )
     assert django.run_collectstatic(ctx, DJANGO) == "ran"
+
+
+# Config vars a Django app typically has, whose values must never reach the log.
+SECRET_KEY = "dj4ngo-s3cret-k3y-0f-th3-app"
+DB_PASSWORD = "pg-pa55word-91"
+DEBUG_CONFIG = {
+    "DEBUG_COLLECTSTATIC": "1",
+    "SECRET_KEY": SECRET_KEY,
+    "DATABASE_URL": f"postgres://app:{DB_PASSWORD}@db.internal:5432/app",
+    "DJANGO_SETTINGS_MODULE": "shop.settings.production",
+}
+PROXY_PASSWORD = "pr0xy-pass-77"
+HOST = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HTTPS_PROXY": f"http://builder:{PROXY_PASSWORD}@proxy.corp:3128",
+}
+
+
+def test_failed_collectstatic_with_debug_lists_its_environment_without_secrets(
+    tmp_path: Path,
+) -> None:
+    log = io.StringIO()
+    ctx = make_context(
+        _app(tmp_path, "manage.py"),
+        StreamingRunner(1, ["ImproperlyConfigured: STATIC_ROOT"]),
+        config_vars=DEBUG_CONFIG,
+        output=Output(log),
+    )
+    ctx = dataclasses.replace(ctx, host_env=HOST)
+    with pytest.raises(CollectstaticFailed):
+        django.run_collectstatic(ctx, DJANGO)
+
+    lines = log.getvalue().splitlines()
+    start = lines.index("-----> Collectstatic environment variables (DEBUG_COLLECTSTATIC=1):")
+    listed = [line.strip() for line in lines[start + 1 :]]
+    names = [line.split("=", 1)[0] for line in listed]
+    assert names == sorted(names)
+    for name in ("SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG_COLLECTSTATIC"):
+        assert f"{name}=<config var: value not shown>" in listed
+    assert "PYTHONPATH=." in listed
+    assert "HTTPS_PROXY=http://builder:****@proxy.corp:3128" in listed
+    assert "PATH=/app/.heroku/python/bin:/usr/local/bin:/usr/bin:/bin" in listed
+    for secret in (SECRET_KEY, DB_PASSWORD, PROXY_PASSWORD, "shop.settings.production"):
+        assert secret not in log.getvalue()
+
+
+@pytest.mark.parametrize(("debug", "returncode"), [("", 1), ("0", 1), ("true", 1), ("1", 0)])
+def test_collectstatic_environment_is_listed_only_for_a_failure_with_debug_set_to_1(
+    tmp_path: Path, debug: str, returncode: int
+) -> None:
+    log = io.StringIO()
+    config_vars = {**DEBUG_CONFIG, "DEBUG_COLLECTSTATIC": debug}
+    runner = StreamingRunner(returncode, ["failed"] if returncode else [])
+    ctx = make_context(
+        _app(tmp_path, "manage.py"), runner, config_vars=config_vars, output=Output(log)
+    )
+    if returncode:
+        with pytest.raises(CollectstaticFailed):
+            django.run_collectstatic(ctx, DJANGO)
+    else:
+        assert django.run_collectstatic(ctx, DJANGO) == "ran"
+    assert "environment variables" not in log.getvalue()
+    assert "SECRET_KEY" not in log.getvalue()
 
 
 # --- NLTK ------------------------------------------------------------------------------

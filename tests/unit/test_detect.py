@@ -13,10 +13,46 @@ from python_buildpack.app.detect import (
 )
 from python_buildpack.errors import NotAPythonApp
 
+# heroku/heroku-buildpack-python v351, bin/detect: KNOWN_PYTHON_PROJECT_FILES, written
+# out here so that a name dropped from the buildpack fails this test. Directories end
+# with `/`. An app with any one of them is detected, so that it reaches compile's
+# message about what it lacks rather than "no buildpack detected".
+CLASSIC_PROJECT_FILES = (
+    ".python-version",
+    "__init__.py",
+    "app.py",
+    "main.py",
+    "manage.py",
+    "pdm.lock",
+    "Pipfile",
+    "Pipfile.lock",
+    "poetry.lock",
+    "pyproject.toml",
+    "requirements.txt",
+    "runtime.txt",
+    "server.py",
+    "setup.cfg",
+    "setup.py",
+    "uv.lock",
+    "requeriments.txt",
+    "requirement.txt",
+    "requirements",
+    "requirements.text",
+    "Requirements.txt",
+    "requirements.txt.txt",
+    "requirments.txt",
+    "__pycache__/",
+    ".venv/",
+    "venv/",
+)
 
-@pytest.mark.parametrize("name", DETECT_FILES)
-def test_app_with_any_python_project_file_is_detected(tmp_path: Path, name: str) -> None:
-    (tmp_path / name).write_text("")
+
+@pytest.mark.parametrize("name", CLASSIC_PROJECT_FILES)
+def test_app_with_any_file_classic_detects_is_detected(tmp_path: Path, name: str) -> None:
+    if name.endswith("/"):
+        (tmp_path / name).mkdir()
+    else:
+        (tmp_path / name).write_text("")
     assert detect(tmp_path) == DetectResult(detected=True, found=(name,))
 
 
@@ -60,9 +96,16 @@ def test_node_app_is_not_detected(tmp_path: Path) -> None:
     assert not detect(tmp_path).detected
 
 
-def test_requirements_directory_alone_is_not_detected(tmp_path: Path) -> None:
+def test_requirements_directory_without_requirements_txt_is_detected(tmp_path: Path) -> None:
+    """As classic (`-e requirements`): compile then says requirements.txt is missing."""
     (tmp_path / "requirements").mkdir()
     (tmp_path / "requirements" / "base.txt").write_text("flask\n")
+    assert detect(tmp_path) == DetectResult(detected=True, found=("requirements/",))
+
+
+def test_app_with_only_other_directories_is_not_detected(tmp_path: Path) -> None:
+    for name in ("node_modules", "src", "static", "pycache", "env"):
+        (tmp_path / name).mkdir()
     assert not detect(tmp_path).detected
 
 

@@ -183,7 +183,7 @@ class App:
         return manager
 
     def strategies(self, manager: Pip) -> Strategies:
-        return Strategies(self.ctx, None, manager, PYTHON, "file:///runtimes")
+        return Strategies(self.ctx, None, manager, PYTHON, "file:///runtimes", ".python-version")
 
     def fingerprint(self, manager: Pip) -> Fingerprint[object]:
         return Fingerprint(PLATFORM, "pip", manager.facts.inputs)

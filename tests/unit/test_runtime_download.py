@@ -178,6 +178,7 @@ def test_http_404_means_the_python_version_isnt_available(
             arch="amd64",
             supported=["3.12.8"],
             trust_env={},
+            version_origin=".python-version",
             sleep=no_sleep,
         )
     assert "isn't available for this stack (heroku-24, amd64)" in message(caught.value)

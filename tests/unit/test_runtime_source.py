@@ -137,6 +137,7 @@ def test_missing_file_means_the_python_version_isnt_available(tmp_path: Path) ->
             arch="amd64",
             supported=["3.13.1", "3.12.8", "3.11.11"],
             trust_env={},
+            version_origin=".python-version",
         )
     text = message(caught.value)
     assert caught.value.title() == (

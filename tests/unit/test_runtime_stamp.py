@@ -21,7 +21,7 @@ def test_runtime_stamp_stores_the_url_redacted_and_still_matches(
 ) -> None:
     downloads: list[str] = []
 
-    def download(ctx: object, url: str, archive: Path, version: object) -> None:
+    def download(ctx: object, url: str, archive: Path, version: object, origin: object) -> None:
         downloads.append(url)
 
     def extract(archive: Path, target: Path) -> None:
@@ -37,9 +37,9 @@ def test_runtime_stamp_stores_the_url_redacted_and_still_matches(
     version = ResolvedPythonVersion(3, 12, 4)
     base = f"https://ci:{TOKEN}@mirror.example/{TOKEN}/runtimes"
 
-    install_runtime.install_runtime(ctx, store, version, base)
+    install_runtime.install_runtime(ctx, store, version, base, ".python-version")
     remove_tree(ctx.python_dir)  # the next build's fresh BUILD_DIR
-    install_runtime.install_runtime(ctx, store, version, base)
+    install_runtime.install_runtime(ctx, store, version, base, ".python-version")
 
     assert len(downloads) == 1  # the second build used the cached copy
     assert "Using the cached copy of the runtime" in stream.getvalue()

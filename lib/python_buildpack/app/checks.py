@@ -9,7 +9,8 @@ Package manager files, as heroku/heroku-buildpack-python chooses
 (Pipenv), poetry.lock (Poetry), uv.lock (uv). Several is an error: they can
 disagree, and a user editing the one that is not used would see no effect. A lockfile
 needs its project file; a Pipfile or pyproject.toml with no lockfile is an error that
-names the command that writes it. A Pipfile without its lock next to requirements.txt
+names the command that writes it; so is a pdm.lock (PDM is not supported: the error
+says what to use instead). A Pipfile without its lock next to requirements.txt
 is only a warning (many apps keep a Pipfile for development tools); so is a
 misspelled copy of requirements.txt.
 """
@@ -29,6 +30,7 @@ from ..errors import (
     MultiplePackageManagerFiles,
     NoPackageManagerFile,
     PackageWithoutRequirements,
+    PdmNotSupported,
     visible,
 )
 from .detect import (
@@ -52,6 +54,8 @@ _LOCK_COMMANDS = {
     "pyproject.toml": (("uv", "uv lock", "uv.lock"), ("Poetry", "poetry lock", "poetry.lock")),
 }
 PACKAGE_FILES = ("setup.py", "setup.cfg")
+# Detected (as classic detects it) but not installed from: named in its own error.
+PDM_LOCK = "pdm.lock"
 
 
 def check_app(build_dir: Path) -> list[tuple[str, str]]:
@@ -91,6 +95,8 @@ def check_package_manager_files(
         return []
     if misspelled:
         raise MisspelledRequirementsFile(misspelled)
+    if PDM_LOCK in files:
+        raise PdmNotSupported()
     for project_file, commands in _LOCK_COMMANDS.items():
         if project_file in files:
             raise MissingLockfile(project_file, commands)

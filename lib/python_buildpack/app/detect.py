@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-# Top-level files that make an app a Python app. Detection is generous: an app with
-# only a `pyproject.toml` or a `manage.py` is detected, and checks.py then explains
-# what it still needs, which is more helpful than "no buildpack detected".
+# Top-level files that make an app a Python app. Detection is generous, as classic's
+# KNOWN_PYTHON_PROJECT_FILES (heroku/heroku-buildpack-python v351, bin/detect): an app
+# with only a `pyproject.toml`, a `manage.py` or a `server.py` is detected, and
+# checks.py then explains what it still needs, which is more helpful than "no
+# buildpack detected".
 DETECT_FILES = (
     "requirements.txt",
     ".python-version",
@@ -18,13 +20,20 @@ DETECT_FILES = (
     "Pipfile.lock",
     "poetry.lock",
     "uv.lock",
+    "pdm.lock",
     "pyproject.toml",
     "setup.py",
     "setup.cfg",
     "manage.py",
     "app.py",
     "main.py",
+    "server.py",
+    "__init__.py",
 )
+# Top-level directories that do too: bytecode and virtual environments shouldn't be
+# committed, but beginners' apps that lack every file above often have them; and a
+# `requirements/` directory of split files whose top-level requirements.txt is missing.
+DETECT_DIRS = ("__pycache__", ".venv", "venv", "requirements")
 
 REQUIREMENTS_TXT = "requirements.txt"
 # Names people give requirements.txt by mistake. Also found: any name equal to
@@ -40,6 +49,7 @@ REQUIREMENTS_MISSPELLINGS = (
     "requirements.pip",
     "requierments.txt",
     "requirements.tx",
+    "requeriments.txt",
 )
 _MISSPELLINGS_LOWER = {name.lower() for name in REQUIREMENTS_MISSPELLINGS}
 _SPACE = " \t\r\n\f\v"
@@ -48,7 +58,8 @@ _SPACE = " \t\r\n\f\v"
 @dataclass(frozen=True)
 class DetectResult:
     detected: bool
-    # The recognised files, in the order of DETECT_FILES, then misspellings.
+    # The recognised files, in the order of DETECT_FILES, then misspellings, then
+    # DETECT_DIRS (with a trailing `/`).
     found: tuple[str, ...]
 
 
@@ -78,4 +89,5 @@ def detect(build_dir: Path) -> DetectResult:
     files = set(top_level_files(build_dir))
     found = [name for name in DETECT_FILES if name in files]
     found += misspelled_requirements_files(files)
+    found += [f"{name}/" for name in DETECT_DIRS if (build_dir / name).is_dir()]
     return DetectResult(detected=bool(found), found=tuple(found))

@@ -7,7 +7,8 @@ the config var DISABLE_COLLECTSTATIC is set (to anything but 0) or the deprecate
 file `.heroku/collectstatic_disabled` exists. Any failure fails the build, including
 a settings module that cannot be imported and an app without
 django.contrib.staticfiles ("Unknown command: 'collectstatic'"): such an app would
-otherwise break at run time instead.
+otherwise break at run time instead. With DEBUG_COLLECTSTATIC=1, a failure also lists
+the environment the command ran with, config vars' values hidden.
 """
 
 from __future__ import annotations
@@ -18,16 +19,48 @@ from pathlib import Path
 
 from .. import config
 from ..context import BuildContext
-from ..errors import CollectstaticFailed
+from ..errors import CollectstaticFailed, visible
 from ..install.site import python_executable
+from ..text import Redactor
 
 DISABLED_FILE = ".heroku/collectstatic_disabled"
 # manage.py is looked for this deep: classic's `find . -maxdepth 3 -name manage.py`.
 MANAGE_PY_MAX_DEPTH = 3
 
 
+DEBUG_VAR = "DEBUG_COLLECTSTATIC"
+CONFIG_VALUE_HIDDEN = "<config var: value not shown>"
+
+
 def collectstatic_disabled(config_vars: Mapping[str, str]) -> bool:
     return config_vars.get("DISABLE_COLLECTSTATIC", "") not in ("", "0")
+
+
+def debug_collectstatic(config_vars: Mapping[str, str]) -> bool:
+    """Only `1`, as classic checks it (`[[ "${DEBUG_COLLECTSTATIC:-0}" == "1" ]]`)."""
+    return config_vars.get(DEBUG_VAR, "") == "1"
+
+
+def shown_environment(env: Mapping[str, str], config_vars: Mapping[str, str]) -> list[str]:
+    """`NAME=value` lines of a command's environment, sorted by name, safe for a log.
+
+    Classic prints `env` as it is, config vars and all. Here no config var's value is
+    shown: any of them may be a secret (SECRET_KEY, DATABASE_URL, an API token), and
+    the name alone tells whether the setting reached the command. The other values
+    (PATH, PYTHONPATH, the build machine's proxy settings) are shown with the
+    credentials of any URL hidden, and any config var's value hidden inside them.
+    """
+    redactor = Redactor()
+    for value in config_vars.values():
+        redactor.add(value)
+    lines = []
+    for name in sorted(env):
+        value = env[name]
+        if name in config_vars and config_vars[name] == value:
+            lines.append(f"{name}={CONFIG_VALUE_HIDDEN}")
+        else:
+            lines.append(f"{name}={visible(redactor(value))}")
+    return lines
 
 
 def find_manage_py(build_dir: Path) -> str | None:
@@ -88,5 +121,8 @@ def run_collectstatic(ctx: BuildContext, installed: Mapping[str, str]) -> str:
     argv = [str(python_executable(ctx)), manage_py, "collectstatic", "--noinput", "--traceback"]
     result = ctx.runner.stream(argv, env=env, cwd=ctx.build_dir, output=out)
     if result.returncode != 0:
+        if debug_collectstatic(ctx.config_vars):
+            out.step(f"Collectstatic environment variables ({DEBUG_VAR}=1):")
+            out.lines(shown_environment(env, ctx.config_vars))
         raise CollectstaticFailed(manage_py, result.returncode, result.tail)
     return "ran"

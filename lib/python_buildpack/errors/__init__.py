@@ -17,6 +17,7 @@ from .app_files import (
     NoPackageManagerFile,
     NotAPythonApp,
     PackageWithoutRequirements,
+    PdmNotSupported,
 )
 from .base import (
     BuildpackError,
@@ -48,6 +49,7 @@ from .managers import (
 )
 from .python_version import (
     MisspelledVersionFile,
+    PipfileLockPythonInvalid,
     PythonVersionEndOfLife,
     PythonVersionFileInvalid,
     PythonVersionFileMultipleVersions,
@@ -82,6 +84,7 @@ from .runtime import (
 )
 from .usage import (
     MissingDirectory,
+    StackEndOfLife,
     UnknownConfigValue,
     UnreadableConfigVar,
     UnsafeConfigVar,
@@ -118,9 +121,11 @@ __all__ = [
     "NotAPythonApp",
     "PackageIndexFailed",
     "PackageWithoutRequirements",
+    "PdmNotSupported",
     "PipBootstrapFailed",
     "PipInstallFailed",
     "PipResolutionFailed",
+    "PipfileLockPythonInvalid",
     "PoetryVirtualenvInApp",
     "PythonVersionConflict",
     "PythonVersionEndOfLife",
@@ -145,6 +150,7 @@ __all__ = [
     "RuntimeDownloadFailed",
     "RuntimeTxtInvalid",
     "RuntimeWithoutEnsurepip",
+    "StackEndOfLife",
     "UnknownConfigValue",
     "UnreadableConfigVar",
     "UnsafeConfigVar",

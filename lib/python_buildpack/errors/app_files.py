@@ -140,6 +140,33 @@ class MultiplePackageManagerFiles(BuildpackError):
 
 
 @dataclass(eq=False)
+class PdmNotSupported(BuildpackError):
+    """A PDM app (pdm.lock) with none of the files a supported manager installs from.
+    Classic detects it too (bin/detect lists pdm.lock) and then fails for want of a
+    package manager file; here the message says why and what to use instead."""
+
+    failure_reason = "pdm_not_supported"
+
+    def title(self) -> str:
+        return "The app uses PDM ('pdm.lock'), which this buildpack doesn't support."
+
+    def body(self) -> str:
+        return (
+            "The buildpack installs from exactly one of 'requirements.txt' (pip),\n"
+            "'Pipfile.lock' (Pipenv), 'poetry.lock' (Poetry) or 'uv.lock' (uv), as\n"
+            "Heroku's Python buildpack does, and the app has none of them.\n\n"
+            "Either export PDM's lock as a requirements.txt, and commit it (export it\n"
+            "again each time the lock changes):\n\n"
+            "  pdm export --prod -o requirements.txt\n\n"
+            "or move the app to uv, which is fast, supports lockfiles and reads the same\n"
+            "[project] table of pyproject.toml; then delete pdm.lock:\n\n"
+            "  uv lock\n"
+            "  git rm pdm.lock\n\n"
+            "https://docs.astral.sh/uv/"
+        )
+
+
+@dataclass(eq=False)
 class MisspelledRequirementsFile(BuildpackError):
     found: Sequence[str]
     failure_reason = "requirements_txt_misspelled"
@@ -171,10 +198,18 @@ class NoPackageManagerFile(BuildpackError):
         if len(self.listing) > 20:
             shown.append(f"... and {len(self.listing) - 20} more")
         contents = bullet_list(shown) if shown else "(nothing)"
+        split = (
+            "The 'requirements/' directory is not read by itself: create a requirements.txt\n"
+            "that includes the file of it to install, for example:\n\n"
+            "  echo '-r requirements/prod.txt' > requirements.txt\n\n"
+            if "requirements/" in self.listing
+            else ""
+        )
         return (
             "A Python app must have a 'requirements.txt' file in the top-level directory\n"
             "of its source. The top-level directory contains:\n\n"
             f"{contents}\n\n"
+            f"{split}"
             "If the app has a requirements.txt, check that it is in the top-level directory\n"
             "(not a subdirectory), spelled exactly 'requirements.txt', and not listed in\n"
             "'.gitignore' or '.slugignore'.\n\n"
@@ -204,8 +239,8 @@ class NotAPythonApp(BuildpackError):
             ", ".join(self.looked_for), width=72, initial_indent="  ", subsequent_indent="  "
         )
         return (
-            "The Python buildpack looks for one of these files in the top-level\n"
-            "directory of the app's source, and found none:\n\n"
+            "The Python buildpack looks for one of these files (or directories, ending\n"
+            "with '/') in the top-level directory of the app's source, and found none:\n\n"
             f"{looked_for}\n\n"
             "The top-level directory contains:\n\n"
             f"{contents}\n\n"

@@ -83,6 +83,29 @@ class PythonVersionFileNoVersion(BuildpackError):
 
 
 @dataclass(eq=False)
+class PipfileLockPythonInvalid(BuildpackError):
+    value: str
+    example: str
+    failure_reason = "pipfile_lock_python_invalid"
+
+    def title(self) -> str:
+        return "Invalid Python version in Pipfile.lock."
+
+    def body(self) -> str:
+        return (
+            "The Python version in Pipfile.lock ('python_full_version' or 'python_version'\n"
+            "in its '_meta.requires') isn't in the correct format. It is (invisible\n"
+            "characters shown as escapes):\n\n"
+            f"{_quoted_lines([self.value[:200]])}\n\n"
+            f"{_VERSION_FORMS}\n\n"
+            "Wildcards ('3.*') and ranges aren't supported. Set the version in the\n"
+            "[requires] section of the Pipfile, for example: python_version = "
+            f'"{self.example}"\n'
+            "then run 'pipenv lock' to write Pipfile.lock again."
+        )
+
+
+@dataclass(eq=False)
 class RuntimeTxtInvalid(BuildpackError):
     contents: str
     example: str
@@ -200,6 +223,24 @@ def _origin_words(origin_file: str | None) -> str:
     return f"the version in '{origin_file}'"
 
 
+def _how_to_request(origin_file: str | None, version: str) -> str:
+    """How to ask for `version` instead, where the requested version came from: a
+    new .python-version would lose to runtime.txt, and disagree with Pipfile.lock."""
+    if origin_file == "Pipfile.lock":
+        return (
+            "Set it in the [requires] section of the Pipfile, for example:\n"
+            f'python_version = "{version}"\n'
+            "then run 'pipenv lock' to write Pipfile.lock again."
+        )
+    if origin_file == "runtime.txt":
+        return (
+            "runtime.txt is deprecated: replace it with a .python-version file, for example:\n"
+            f'  echo "{version}" > .python-version\n'
+            "  git rm runtime.txt"
+        )
+    return f'For example: echo "{version}" > .python-version'
+
+
 @dataclass(eq=False)
 class PythonVersionEndOfLife(BuildpackError):
     requested: str
@@ -217,7 +258,8 @@ class PythonVersionEndOfLife(BuildpackError):
             "That Python version no longer receives security updates upstream:\n"
             "https://devguide.python.org/versions/#supported-versions\n\n"
             f"This buildpack supports Python {', '.join(self.supported)}.\n"
-            f'Upgrade the app to one of them, for example: echo "{newest}" > .python-version'
+            "Upgrade the app to one of them. "
+            f"{_how_to_request(self.origin_file, newest)}"
         )
 
 
@@ -238,5 +280,6 @@ class PythonVersionUnknown(BuildpackError):
             "which this buildpack does not know. Check that this Python version has been\n"
             "released, and use the newest release of the buildpack.\n\n"
             f"This buildpack supports Python {', '.join(self.supported)}.\n"
-            f'To use the newest, for example: echo "{newest}" > .python-version'
+            "To use one of them: "
+            f"{_how_to_request(self.origin_file, newest)}"
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .base import BuildpackError, visible
 
@@ -68,8 +68,11 @@ class PythonVersionUnavailable(BuildpackError):
     arch: str
     url: str
     detail: str
-    supported: Sequence[str] = field(default_factory=tuple)
-    origin: str = ".python-version"
+    # The newest patch of each supported major version.
+    supported: Sequence[str]
+    # The file the version came from (`.python-version`, `runtime.txt`,
+    # `Pipfile.lock`); None when no file names one and the default was used.
+    origin: str | None
     failure_reason = "python_version_unavailable"
 
     def title(self) -> str:
@@ -78,10 +81,23 @@ class PythonVersionUnavailable(BuildpackError):
     def body(self) -> str:
         newest = ", ".join(self.supported) if self.supported else "(none known)"
         major = ".".join(self.version.split(".")[:2])
+        if self.origin is None:
+            asked = (
+                "- The app names no Python version, so the buildpack's default was used.\n"
+                "  Name one that this mirror has in a '.python-version' file.\n"
+            )
+        elif self.origin == "Pipfile.lock":
+            asked = (
+                f"- Check the version in Pipfile.lock: is {self.version} a released version?\n"
+                "  It comes from the [requires] section of the Pipfile: change it there,\n"
+                "  then run 'pipenv lock'.\n"
+            )
+        else:
+            asked = f"- Check the version in {self.origin}: is {self.version} a released version?\n"
         return (
             f"There is no Python {self.version} archive at:\n{self.url}\n"
             f"({self.detail}).\n\n"
-            f"- Check the version in {self.origin}: is {self.version} a released version?\n"
+            f"{asked}"
             f"- Use a supported version. The newest of each is: {newest}.\n"
             f"  Giving only the major version ({major}) gets you its newest patch.\n"
             "- Or set PYTHON_RUNTIME_BASE_URL to a mirror that has this version."

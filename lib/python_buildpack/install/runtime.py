@@ -38,21 +38,29 @@ def source_url(ctx: BuildContext) -> str:
 
 
 def install_runtime(
-    ctx: BuildContext, store: CacheStore | None, version: ResolvedPythonVersion, base_url: str
+    ctx: BuildContext,
+    store: CacheStore | None,
+    version: ResolvedPythonVersion,
+    base_url: str,
+    origin: str | None,
 ) -> None:
+    """`origin`: the file the version came from (None: the default), which a
+    missing archive's message tells the user to check."""
     name = runtime.archive_name(str(version), ctx.stack.ubuntu, ctx.arch)
     url = f"{base_url.rstrip('/')}/{name}"
     ctx.output.step(f"Installing Python {version}")
     if store is None:
         with tempfile.TemporaryDirectory(prefix="python-runtime-") as tmp:
             archive = Path(tmp) / name
-            _download(ctx, url, archive, version)
+            _download(ctx, url, archive, version, origin)
             runtime.extract_archive(archive, ctx.python_dir)
         return
-    _pristine_runtime(ctx, store, name, url, version)
+    _pristine_runtime(ctx, store, name, url, version, origin)
 
 
-def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPythonVersion) -> None:
+def _download(
+    ctx: BuildContext, url: str, archive: Path, version: ResolvedPythonVersion, origin: str | None
+) -> None:
     supported = [f"{m}.{n}.{p}" for (m, n), p in sorted(LATEST_PATCH.items())]
     runtime.download_runtime(
         url,
@@ -62,11 +70,17 @@ def _download(ctx: BuildContext, url: str, archive: Path, version: ResolvedPytho
         stack=ctx.stack.name,
         arch=ctx.arch,
         supported=supported,
+        version_origin=origin,
     )
 
 
 def _pristine_runtime(
-    ctx: BuildContext, store: CacheStore, name: str, url: str, version: ResolvedPythonVersion
+    ctx: BuildContext,
+    store: CacheStore,
+    name: str,
+    url: str,
+    version: ResolvedPythonVersion,
+    origin: str | None,
 ) -> None:
     """Place the runtime kept in the cache, checked by content on the way (only the
     files whose identity changed are read: store.py); or extract it again."""
@@ -96,7 +110,7 @@ def _pristine_runtime(
     remove_tree(target)
     with tempfile.TemporaryDirectory(dir=store.runtimes_dir, prefix=".download-") as tmp:
         archive = Path(tmp) / name
-        _download(ctx, url, archive, version)
+        _download(ctx, url, archive, version, origin)
         runtime.extract_archive(archive, target)
     for other in store.runtimes_dir.iterdir():  # one runtime at a time is enough
         if other not in (target, stamp):

@@ -54,7 +54,10 @@ def install_environment(
     manager: PackageManager[Any],
     version: ResolvedPythonVersion,
     report: BuildReport,
+    *,
+    version_origin: str | None,
 ) -> InstallResult:
+    """`version_origin`: the file `version` came from (None: the default)."""
     source = runtime.source_url(ctx)
     report.add(manager.report_fields(None))
     inputs = manager.prepare(store.tool_cache(manager.name) if store else None)
@@ -81,7 +84,7 @@ def install_environment(
         manifest, fingerprint, found, enabled=store is not None, unusable=unusable
     )
 
-    strategies = Strategies(ctx, store, manager, version, source)
+    strategies = Strategies(ctx, store, manager, version, source, version_origin)
     try:
         outcome = strategies.carry_out(decision)
     except BuildpackError:
@@ -114,6 +117,8 @@ class Strategies:
     manager: PackageManager[Any]
     version: ResolvedPythonVersion
     runtime_url: str
+    # The file the version came from, for a missing runtime's message.
+    version_origin: str | None
 
     @property
     def site(self) -> Path:
@@ -179,7 +184,9 @@ class Strategies:
     def fresh(self) -> Mapping[str, Distribution]:
         """A pristine runtime, the manager's tool, then everything."""
         remove_tree(self.ctx.python_dir)
-        runtime.install_runtime(self.ctx, self.store, self.version, self.runtime_url)
+        runtime.install_runtime(
+            self.ctx, self.store, self.version, self.runtime_url, self.version_origin
+        )
         self.manager.install_tool()
         dists = self.manager.install()
         problems = self.manager.verify(dists)

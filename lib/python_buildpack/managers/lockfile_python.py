@@ -13,7 +13,6 @@ allows the resolved one.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -23,7 +22,7 @@ from ..python_version import (
     RequestedPythonVersion,
     ResolvedPythonVersion,
     VersionOrigin,
-    parse_python_version_file,
+    parse_pipfile_lock_python,
     read_requested_python_version,
 )
 
@@ -43,11 +42,7 @@ def requested_for_pipenv(build_dir: Path, lock_python: str | None) -> RequestedP
     requested = read_requested_python_version(build_dir)
     if lock_python is None:
         return requested
-    from_lock = dataclasses.replace(
-        parse_python_version_file(lock_python),
-        origin=VersionOrigin.PIPFILE_LOCK,
-        origin_file="Pipfile.lock",
-    )
+    from_lock = parse_pipfile_lock_python(lock_python)
     if requested.origin is VersionOrigin.DEFAULT:
         return from_lock
     if requested.major_minor != from_lock.major_minor or (

@@ -19,6 +19,7 @@ from __future__ import annotations
 from .files import (
     decode_version_file,
     misspelled_version_files,
+    parse_pipfile_lock_python,
     parse_python_version_file,
     parse_runtime_txt,
     runtime_txt_lines,
@@ -61,6 +62,7 @@ __all__ = [
     "VersionOrigin",
     "decode_version_file",
     "misspelled_version_files",
+    "parse_pipfile_lock_python",
     "parse_python_version_file",
     "parse_runtime_txt",
     "parse_version_table",

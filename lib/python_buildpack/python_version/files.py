@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..errors import (
+    PipfileLockPythonInvalid,
     PythonVersionFileInvalid,
     PythonVersionFileMultipleVersions,
     PythonVersionFileNoVersion,
@@ -60,6 +61,15 @@ def parse_python_version_file(text: str) -> RequestedPythonVersion:
     if match is None:
         raise PythonVersionFileInvalid(line, suggested_version(line))
     return _requested(match, VersionOrigin.PYTHON_VERSION_FILE, PYTHON_VERSION_FILE)
+
+
+def parse_pipfile_lock_python(value: str) -> RequestedPythonVersion:
+    """Pipfile.lock's `python_full_version` or `python_version`: `3.12` or `3.12.7`
+    exactly, as classic checks it (lib/python_version.sh); no comments, no spaces."""
+    match = _VERSION_RE.fullmatch(value)
+    if match is None:
+        raise PipfileLockPythonInvalid(value, suggested_version(value))
+    return _requested(match, VersionOrigin.PIPFILE_LOCK, VersionOrigin.PIPFILE_LOCK.value)
 
 
 def _is_comment(line: str) -> bool:

@@ -78,14 +78,15 @@ def download_runtime(
     arch: str,
     supported: Sequence[str],
     trust_env: Mapping[str, str],
-    version_origin: str = ".python-version",
+    version_origin: str | None,
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
     retries: int = 3,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """`download_archive`, telling a missing archive as a Python version that isn't available.
 
-    `supported` is the newest patch of each supported major version, for the message.
+    `supported` is the newest patch of each supported major version, and
+    `version_origin` the file the version came from (None: the default), for the message.
     """
     try:
         download_archive(
