@@ -7,6 +7,7 @@ words of the log are in those modules and in the errors/ package.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from . import config, managers, python_version
 from .app import checks, django, hooks, profile_d
@@ -16,6 +17,7 @@ from .cache.store import CacheStore
 from .context import BuildContext
 from .errors import BuildpackError
 from .install import app_dir, runtime, strategies
+from .managers.base import PackageManager
 from .report import BuildReport
 
 
@@ -42,18 +44,19 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
     # build's: another build sharing the app dir waits (install/app_dir.py), and
     # takes the cache's lock only after it (one lock order: no deadlock).
     with app_dir.claimed(ctx):
-        nltk_data, exported = _build(ctx, report, store, test=test)
+        nltk_data, manager = _build(ctx, report, store, test=test)
     cache.remove_disabled_cache(ctx.cache_root, store, out)
 
-    profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data)
-    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data, extra=exported)
+    profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data, manager=manager.runtime_env())
+    extra = manager.export_env()
+    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data, extra=extra)
 
 
 def _build(
     ctx: BuildContext, report: BuildReport, store: CacheStore | None, *, test: bool
-) -> tuple[bool, dict[str, str]]:
+) -> tuple[bool, PackageManager[Any]]:
     """The steps that run with the app dir's Python: whether NLTK data was added, and
-    what the package manager exports to later buildpacks (its tool on PATH)."""
+    the package manager (what it adds for later buildpacks and at run time)."""
     out = ctx.output
     hooks.run_hook(ctx, "pre_compile")
 
@@ -83,4 +86,4 @@ def _build(
         hooked = hooks.run_hook(ctx, "post_compile")
         if nltk_data or collected or hooked:
             cache.check_after_hooks(store, result.manifest, out)
-    return nltk_data, manager.export_env()
+    return nltk_data, manager
