@@ -25,6 +25,12 @@ from .base import (
     visible,
 )
 from .cache import MovingReferenceUnresolvable
+from .filesystem import (
+    FilesystemFailed,
+    FilesystemFull,
+    FilesystemPermissionDenied,
+    FilesystemReadOnly,
+)
 from .install import (
     CollectstaticFailed,
     EnvironmentMismatch,
@@ -97,6 +103,10 @@ __all__ = [
     "CommittedHerokuPythonDir",
     "CommittedVirtualenv",
     "EnvironmentMismatch",
+    "FilesystemFailed",
+    "FilesystemFull",
+    "FilesystemPermissionDenied",
+    "FilesystemReadOnly",
     "HookFailed",
     "InvalidRequirementsLine",
     "InvalidRuntimeBaseUrl",
