@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from python_buildpack import cli
 from python_buildpack.errors import filesystem
+from python_buildpack.output import Output
 
 
 def places(tmp_path: Path) -> dict[str, Path]:
@@ -89,3 +92,22 @@ def test_during_turns_the_machines_error_into_a_user_error_and_lets_a_bug_throug
     with pytest.raises(FileNotFoundError):
         with filesystem.during(filesystem.BUILDING, dirs):
             raise FileNotFoundError(errno.ENOENT, "No such file or directory", "x")
+
+
+def test_bin_command_that_meets_a_full_cache_dir_exits_1_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where no step said what it was doing, the error still names the directory."""
+    dirs = places(tmp_path)
+
+    def full(args: Sequence[str], out: Output) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), f"{args[1]}/build-data/x.json")
+
+    monkeypatch.setitem(cli.COMMANDS, "report", full)
+    code = cli.main(["report", str(dirs["BUILD_DIR"]), str(dirs["CACHE_DIR"])])
+    assert code == cli.EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    title = f"No space left on the filesystem that holds CACHE_DIR ({dirs['CACHE_DIR']})."
+    assert f"Error: {title}" in err
+    assert "While running bin/report, the system refused an operation on" in err
