@@ -96,8 +96,11 @@ def profile_script(*, nltk_data: bool = False, manager: Mapping[str, str] | None
     """The dyno's `.profile.d/python.sh`. `manager`: what the package manager adds at
     run time (Pipenv: its command on PATH, as classic does), with `$HOME` for the app
     dir; it comes first, so the app's Python stays first on PATH."""
+    lines = _exports(manager or {})
+    if lines:
+        lines = "# The package manager's, as classic sets them.\n" + lines
     return (
-        PROFILE_D.replace("\n", "\n" + _exports(manager or {}), 1)
+        PROFILE_D.replace("\n", "\n" + lines, 1)
         + (NLTK_DATA if nltk_data else "")
         + WEB_CONCURRENCY
     )
