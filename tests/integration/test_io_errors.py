@@ -149,6 +149,15 @@ def test_read_only_build_dir_fails_naming_it_and_leaves_the_cache_as_it_was(
     assert_next_build_reuses_the_cache(app, cache)
 
 
+def full_build_dir(build_dir: Path) -> str:
+    """Mount lines: BUILD_DIR on an 8 MB filesystem, holding the app's files."""
+    return (
+        f'mkdir -p "{build_dir}.src" && cp -a "{build_dir}/." "{build_dir}.src/"\n'
+        f'mount -t tmpfs -o size=8m tmpfs "{build_dir}"\n'
+        f'cp -a "{build_dir}.src/." "{build_dir}/"\n'
+    )
+
+
 @needs_mounts
 def test_full_build_filesystem_fails_with_no_space_and_leaves_the_cache_as_it_was(
     cached_app: tuple[App, Path, dict[str, str]],
@@ -156,12 +165,7 @@ def test_full_build_filesystem_fails_with_no_space_and_leaves_the_cache_as_it_wa
     """BUILD_DIR on an 8 MB filesystem: the app fits, its Python does not."""
     app, cache, before = cached_app
     build_dir = new_build_dir(app)
-    mounts = (
-        f'mkdir -p "{build_dir}.src" && cp -a "{build_dir}/." "{build_dir}.src/"\n'
-        f'mount -t tmpfs -o size=8m tmpfs "{build_dir}"\n'
-        f'cp -a "{build_dir}.src/." "{build_dir}/"\n'
-    )
-    result = compile_with_mounts(app, build_dir, cache, mounts)
+    result = compile_with_mounts(app, build_dir, cache, full_build_dir(build_dir))
     assert_user_error(
         result, f"No space left on the filesystem that holds BUILD_DIR ({build_dir})."
     )
@@ -176,3 +180,19 @@ def test_full_build_filesystem_fails_with_no_space_and_leaves_the_cache_as_it_wa
     assert report(build_dir, cache, app.base_env)["failure_reason"] == "disk_full"
     assert cache_state(cache) == before
     assert_next_build_reuses_the_cache(app, cache)
+
+
+@needs_mounts
+def test_full_build_filesystem_while_python_is_unpacked_names_build_dir(
+    app: App, tmp_path: Path
+) -> None:
+    """With the cache off, the runtime is unpacked straight into BUILD_DIR, by writes
+    that name no file: the error still names the directory whose filesystem is full."""
+    app.config["PYTHON_BUILD_CACHE"] = "off"
+    build_dir = new_build_dir(app)
+    cache = tmp_path / "cache"
+    result = compile_with_mounts(app, build_dir, cache, full_build_dir(build_dir))
+    title = f"No space left on the filesystem that holds BUILD_DIR ({build_dir})."
+    assert_user_error(result, title)
+    block = error_block(result)
+    assert "and said: No space left on device (ENOSPC)." in block, block

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +113,27 @@ def test_bin_command_that_meets_a_full_cache_dir_exits_1_without_a_traceback(
     title = f"No space left on the filesystem that holds CACHE_DIR ({dirs['CACHE_DIR']})."
     assert f"Error: {title}" in err
     assert "While running bin/report, the system refused an operation on" in err
+
+
+def test_full_filesystem_whose_write_names_no_file_is_found_by_its_free_space(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed write() (unpacking an archive) names no file: of the build's
+    directories, the one whose filesystem has no space left is named."""
+    dirs = places(tmp_path)
+    real = shutil.disk_usage
+
+    def usage(path: str | os.PathLike[str]) -> Any:
+        found = real(path)
+        if Path(path) == dirs["CACHE_DIR"]:
+            return found._replace(free=0)
+        return found
+
+    monkeypatch.setattr(shutil, "disk_usage", usage)
+    error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    problem = filesystem.from_os_error(error, filesystem.INSTALLING, dirs)
+    assert problem is not None
+    assert problem.title() == (
+        f"No space left on the filesystem that holds CACHE_DIR ({dirs['CACHE_DIR']})."
+    )
+    assert "it has 0 MB free of" in problem.body()

@@ -79,7 +79,7 @@ class FilesystemFull(FilesystemFailed):
         return f"No space left on the filesystem that holds {self.where}."
 
     def advice(self) -> str:
-        space = f"That filesystem has {self.space}.\n" if self.space else ""
+        space = f"Now that the build stopped, it has {self.space}.\n" if self.space else ""
         return (
             f"{space}Free space on it, or give the build more: BUILD_DIR holds Python and\n"
             "every installed package, CACHE_DIR a copy of them, Python runtimes and\n"
@@ -156,18 +156,30 @@ def _space(path: str) -> str:
     return f"{usage.free // mb} MB free of {usage.total // mb} MB"
 
 
+def _fullest(places: Mapping[str, Path]) -> str:
+    """The build directory whose filesystem has the least space free, or ""."""
+    free = {}
+    for directory in places.values():
+        with contextlib.suppress(OSError):
+            free[str(directory)] = shutil.disk_usage(directory).free
+    return min(free, key=lambda d: free[d]) if free else ""
+
+
 def from_os_error(
     error: OSError, operation: str, places: Mapping[str, Path], near: Path | None = None
 ) -> FilesystemFailed | None:
     """The error for `error`, or None when its errno says it is no fault of the
     machine's. `near`: the path to name when the system named none (a failed
-    write() names no file)."""
+    write() names no file); without it, a full filesystem is found by its space."""
     kind = _KINDS.get(error.errno or 0)
     if kind is None:
         return None
     # Two paths (link, rename, symlink, a copy by shutil): the second is the one written.
     named = error.filename2 or error.filename
     path = os.fsdecode(named) if isinstance(named, (str, bytes)) else str(near or "")
+    if not path and kind is FilesystemFull:
+        # A write() names no file: the full filesystem is the one with no space left.
+        path = _fullest(places)
     return kind(
         operation=operation,
         path=path or "(a path the system did not name)",
