@@ -2,7 +2,10 @@
 
 bin/detect, bin/compile, bin/test-compile, bin/release and bin/report arrive here.
 A `BuildpackError` is a problem the user can fix: its message, exit 1, no
-traceback. Anything else is a bug in the buildpack: said so, with the traceback.
+traceback. So is an `OSError` that is the machine's state (a full or read-only
+filesystem, a directory the build user may not write: errors/filesystem.py), which
+the build turns into one where it knows what it was doing, and this module where it
+did not. Anything else is a bug in the buildpack: said so, with the traceback.
 Both go through the build's one `Redactor`, as everything the build prints does.
 """
 
@@ -16,7 +19,7 @@ from pathlib import Path
 from . import config
 from .commands import SubprocessRunner
 from .context import BuildContext, machine_arch, resolve_stack
-from .errors import BuildpackError, MissingDirectory, UsageError
+from .errors import BuildpackError, MissingDirectory, UsageError, filesystem
 from .output import Output
 from .text import Redactor
 
@@ -28,7 +31,8 @@ EXIT_INTERNAL_ERROR = 2
 def _dir(path: str, role: str, *, create: bool = False) -> Path:
     result = Path(path).absolute()
     if create:
-        result.mkdir(parents=True, exist_ok=True)
+        with filesystem.during(filesystem.PREPARING_CACHE_DIR, {role: result}):
+            result.mkdir(parents=True, exist_ok=True)
     if not result.is_dir():
         raise MissingDirectory(role, path)
     return result
@@ -138,7 +142,16 @@ def main(argv: Sequence[str]) -> int:
         sys.stderr.write(f"usage: bin/{{{','.join(COMMANDS)}}} ...\n")
         return EXIT_USER_ERROR
     try:
-        return COMMANDS[argv[0]](argv[1:], out)
+        try:
+            return COMMANDS[argv[0]](argv[1:], out)
+        except OSError as error:
+            # Raised where no step said what it was doing: the command was.
+            dirs = [Path(arg).absolute() for arg in argv[1:3]]
+            places = dict(zip(("BUILD_DIR", "CACHE_DIR"), dirs, strict=False))
+            problem = filesystem.from_os_error(error, f"running bin/{argv[0]}", places)
+            if problem is None:
+                raise
+            raise problem from error
     except BuildpackError as error:
         sys.stdout.flush()
         Output(sys.stderr, redactor).error(error)

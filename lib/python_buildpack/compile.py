@@ -7,6 +7,7 @@ words of the log are in those modules and in the errors/ package.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from . import config, managers, python_version
 from .app import checks, django, hooks, profile_d
@@ -14,21 +15,36 @@ from .app.nltk_corpora import download_corpora
 from .cache import store as cache
 from .cache.store import CacheStore
 from .context import BuildContext
-from .errors import BuildpackError
+from .errors import BuildpackError, FilesystemFailed, filesystem
 from .install import app_dir, runtime, strategies
+from .managers.base import PackageManager
 from .report import BuildReport
 
 
 def compile_app(ctx: BuildContext, *, test: bool = False) -> None:
     report = BuildReport(stack=ctx.stack.name, arch=ctx.arch)
+    failed = True
     try:
-        _compile(ctx, report, test=test)
+        with filesystem.during(filesystem.BUILDING, ctx.places):
+            _compile(ctx, report, test=test)
+        failed = False
     except BuildpackError as error:
         report.failure_reason = error.failure_reason
         raise
     finally:
         report.commands = list(getattr(ctx.runner, "started", []))
-        report.save(ctx.cache_dir)
+        _save_report(ctx, report, failed=failed)
+
+
+def _save_report(ctx: BuildContext, report: BuildReport, *, failed: bool) -> None:
+    try:
+        with filesystem.during(filesystem.WRITING_REPORT, ctx.places):
+            report.save(ctx.cache_dir)
+    except FilesystemFailed as problem:
+        # A failed build's own error is the one to show (a read-only CACHE_DIR fails
+        # both); a build that worked still works without its report.
+        if not failed:
+            ctx.output.warning(problem.title(), problem.body())
 
 
 def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
@@ -41,19 +57,22 @@ def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
     # From the first hook to the last, `$BUILDPACK_APP_DIR/.heroku/python` is this
     # build's: another build sharing the app dir waits (install/app_dir.py), and
     # takes the cache's lock only after it (one lock order: no deadlock).
-    with app_dir.claimed(ctx):
-        nltk_data, exported = _build(ctx, report, store, test=test)
+    with filesystem.entering(app_dir.claimed(ctx), filesystem.CLAIMING_APP_DIR, ctx.places):
+        nltk_data, manager = _build(ctx, report, store, test=test)
     cache.remove_disabled_cache(ctx.cache_root, store, out)
 
-    profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data)
-    profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data, extra=exported)
+    with filesystem.during(filesystem.WRITING_RUN_TIME_FILES, ctx.places):
+        runtime_env = manager.runtime_env()
+        profile_d.write_profile_d(ctx.build_dir, nltk_data=nltk_data, manager=runtime_env)
+        extra = manager.export_env()
+        profile_d.write_export(ctx.buildpack_dir, ctx.python_dir, nltk_data=nltk_data, extra=extra)
 
 
 def _build(
     ctx: BuildContext, report: BuildReport, store: CacheStore | None, *, test: bool
-) -> tuple[bool, dict[str, str]]:
+) -> tuple[bool, PackageManager[Any]]:
     """The steps that run with the app dir's Python: whether NLTK data was added, and
-    what the package manager exports to later buildpacks (its tool on PATH)."""
+    the package manager (what it adds for later buildpacks and at run time)."""
     out = ctx.output
     hooks.run_hook(ctx, "pre_compile")
 
@@ -72,7 +91,7 @@ def _build(
 
     manager = manager_type(ctx, resolved, test=test)
 
-    with cache.locked(store, out):
+    with filesystem.entering(cache.locked(store, out), filesystem.LOCKING_CACHE, ctx.places):
         started = time.monotonic()
         result = strategies.install_environment(
             ctx, store, manager, resolved, report, version_origin=requested.origin_file
@@ -85,4 +104,4 @@ def _build(
         hooked = hooks.run_hook(ctx, "post_compile")
         if nltk_data or collected or hooked:
             cache.check_after_hooks(store, result.manifest, out)
-    return nltk_data, manager.export_env()
+    return nltk_data, manager

@@ -90,6 +90,15 @@ class BuildContext:
         return self.app_dir / ".heroku" / "python"
 
     @property
+    def places(self) -> dict[str, Path]:
+        """The build's directories, by the names errors give them (errors/filesystem.py)."""
+        return {
+            "BUILD_DIR": self.build_dir,
+            "CACHE_DIR": self.cache_dir,
+            "BUILDPACK_APP_DIR": self.app_dir,
+        }
+
+    @property
     def cache_root(self) -> Path:
         """Our namespace in CACHE_DIR, which other buildpacks share."""
         return self.cache_dir / "python"

@@ -10,13 +10,15 @@ with a clean build of the same inputs, file by file.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from python_buildpack.cache import CacheStore
 from support.buildpack import distributions, site_packages, write_tree
-from support.cache_checks import UPDATING, build_ok, reasons, report
+from support.cache_checks import UPDATING, assert_equals_clean, build_ok, reasons, report
 from support.index_server import IndexServer, serve_index
 
 from .helpers import assert_user_error, boot, error_block, error_title, move_slug_to_app_dir
@@ -216,6 +218,67 @@ def test_a_config_var_that_moves_the_install_is_refused(
     _, result = app.build(tmp_path / "cache")
     assert_user_error(result, "The config var PIPENV_VENV_IN_PROJECT is not supported with Pipenv.")
     assert "Installing Pipenv" not in result.output
+
+
+PROCFILE_WEB = "pipenv run python -c 'import localpkg, sys; print(sys.prefix, localpkg.VALUE)'"
+
+
+def test_procfile_with_pipenv_run_boots_from_the_slug_of_a_cached_build(
+    tmp_path: Path,
+    runtime_mirror: tuple[Path, str],
+    locked_source: Path,
+    tools_index: IndexServer,
+) -> None:
+    """`web: pipenv run ...` in the Procfile, as apps moving from classic have it:
+    Pipenv is in the slug (restored from the cache, with no process), on the dyno's
+    PATH after the app's Python, and runs the command with the app's Python."""
+    app = lockfile_app(tmp_path, runtime_mirror, locked_source, tools_index)
+    app.write({"Procfile": f"web: {PROCFILE_WEB}\n"})
+    cache = tmp_path / "cache"
+    build_ok(app, cache)
+    build_dir, rebuilt = build_ok(app, cache)
+    assert "Using cached Pipenv 2026.10.3" in rebuilt.output
+    assert report(build_dir, cache, app.base_env)["commands"] == []
+    app_dir = move_slug_to_app_dir(build_dir, Path(app.base_env["BUILDPACK_APP_DIR"]))
+    procfile = (app_dir / "Procfile").read_text(encoding="utf-8")
+    web = procfile.removeprefix("web: ").strip()
+    ran = boot(app_dir, f"command -v pipenv && {web}")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines() == [
+        f"{app_dir}/.heroku/python/pipenv/bin/pipenv",
+        f"{app_dir}/.heroku/python one",
+    ]
+
+
+def test_cache_saved_without_pipenv_in_it_is_updated_to_equal_a_clean_build(
+    tmp_path: Path,
+    runtime_mirror: tuple[Path, str],
+    locked_source: Path,
+    tools_index: IndexServer,
+) -> None:
+    """A cache saved by a buildpack that kept Pipenv in CACHE_DIR only: the
+    environment is otherwise up to date, but the slug needs Pipenv. The next build
+    installs it into the environment, saves that, and the one after reuses it."""
+    app = lockfile_app(tmp_path, runtime_mirror, locked_source, tools_index)
+    cache = tmp_path / "cache"
+    build_dir, _ = build_ok(app, cache)
+    store = CacheStore(cache / "python")
+    manifest, _ = store.load_manifest()
+    assert manifest is not None
+    old_env = tmp_path / "env-without-pipenv"
+    shutil.copytree(build_dir / ".heroku" / "python", old_env, symlinks=True)
+    shutil.rmtree(old_env / "pipenv")
+    store.save(old_env, manifest)
+
+    build_dir, result = build_ok(app, cache)
+    assert reasons(result.output, UPDATING) == [
+        "Pipenv 2026.10.3 was not in the cached environment as pinned"
+    ]
+    assert (build_dir / ".heroku" / "python" / "pipenv" / "bin" / "pipenv").exists()
+    assert report(build_dir, cache, app.base_env)["cache_status"] == "updated"
+    assert_equals_clean(app, build_dir)
+    build_dir, again = build_ok(app, cache)
+    assert report(build_dir, cache, app.base_env)["commands"] == [], again.output
 
 
 @pytest.mark.network

@@ -26,6 +26,12 @@ from .base import (
     visible,
 )
 from .cache import MovingReferenceUnresolvable
+from .filesystem import (
+    FilesystemFailed,
+    FilesystemFull,
+    FilesystemPermissionDenied,
+    FilesystemReadOnly,
+)
 from .install import (
     CollectstaticFailed,
     EnvironmentMismatch,
@@ -100,6 +106,10 @@ __all__ = [
     "CommittedHerokuPythonDir",
     "CommittedVirtualenv",
     "EnvironmentMismatch",
+    "FilesystemFailed",
+    "FilesystemFull",
+    "FilesystemPermissionDenied",
+    "FilesystemReadOnly",
     "HookFailed",
     "InvalidRequirementsLine",
     "InvalidRuntimeBaseUrl",

@@ -24,7 +24,7 @@ from ..cache.store import (
     write_atomically,
 )
 from ..context import BuildContext
-from ..errors import BuildpackError, EnvironmentMismatch
+from ..errors import BuildpackError, EnvironmentMismatch, filesystem
 from ..managers.base import Drift, PackageManager
 from ..python_version import ResolvedPythonVersion
 from ..report import BuildReport, CacheStatus
@@ -77,7 +77,8 @@ def install_environment(
     if store is not None and manifest is not None and plan.worth_restoring(manifest, fingerprint):
         # Restored by hard links (or copies) and checked by content in the same pass.
         content = verify_content(ctx.config_vars)
-        found = store.restore(ctx.python_dir, manifest, content=content)
+        with filesystem.during(filesystem.RESTORING_CACHE, ctx.places):
+            found = store.restore(ctx.python_dir, manifest, content=content)
         if not found and store.files_read[0]:
             ctx.output.step(describe_files_read(*store.files_read, content=content))
     decision = plan.decide(
@@ -86,7 +87,8 @@ def install_environment(
 
     strategies = Strategies(ctx, store, manager, version, source, version_origin)
     try:
-        outcome = strategies.carry_out(decision)
+        with filesystem.during(filesystem.INSTALLING, ctx.places):
+            outcome = strategies.carry_out(decision)
     except BuildpackError:
         # A failed build still reports what was decided, and why, and whether the
         # last good cache is still there for the next build.
@@ -101,7 +103,8 @@ def install_environment(
         saved: Manifest | None = outcome.reused
     else:
         installed = site.installed_distributions(strategies.site)
-        saved = strategies.save(outcome, fingerprint)
+        with filesystem.during(filesystem.SAVING_CACHE, ctx.places):
+            saved = strategies.save(outcome, fingerprint)
     report.record_install(
         outcome.status, outcome.reasons, installed, manager.report_fields(installed)
     )

@@ -192,3 +192,17 @@ def export_env(spec: ManagerSpec, *, python_home: Path, tool_bin: Path) -> dict[
         "PIPENV_VERBOSITY": "-1",
         "VIRTUAL_ENV": str(python_home),
     }
+
+
+def runtime_env(spec: ManagerSpec) -> dict[str, str]:
+    """For the dyno (`.profile.d`), `$HOME` being the app dir: only Pipenv is in the
+    slug, so only Pipenv has something to add, as classic sets it: its command on
+    PATH, and the settings that make `pipenv run` use the app's Python."""
+    if spec is not PIPENV:
+        return {}
+    return {
+        "PATH": "$HOME/.heroku/python/pipenv/bin:$PATH",
+        "PIPENV_SYSTEM": "1",
+        "PIPENV_VERBOSITY": "-1",
+        "VIRTUAL_ENV": "$HOME/.heroku/python",
+    }

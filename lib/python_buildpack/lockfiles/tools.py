@@ -1,6 +1,7 @@
-"""uv, Poetry and Pipenv, installed from their hashed pins into CACHE_DIR.
+"""uv, Poetry and Pipenv, installed from their hashed pins.
 
-A tool is needed during the build only, so it lives in the build cache, not the slug:
+uv and Poetry are needed during the build only, so they live in the build cache, not
+the slug (Pipenv goes in the slug: `install_tool_in_prefix`, same layout):
 
     CACHE_DIR/python/tools/<name>-<key>/venv       a venv of the app's Python
                                         bin/<name> a link to venv/bin/<name>, for PATH
@@ -19,6 +20,7 @@ venv's other scripts (Poetry's dependencies') are not exposed to later buildpack
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -210,6 +212,26 @@ def _run(ctx: BuildContext, pins: ToolPins, argv: list[str], env: dict[str, str]
         raise ManagerToolInstallFailed(pins.display_name, pins.version, tuple(lines))
 
 
+def _make_venv(
+    ctx: BuildContext,
+    pins: ToolPins,
+    root: Path,
+    *,
+    python: Path,
+    pip_wheel: Path,
+    index_url: str | None,
+) -> None:
+    """root/venv with the pinned tool, and root/bin/<name> linking to its command."""
+    shutil.rmtree(root, ignore_errors=True)
+    venv = root / "venv"
+    env = install_env(ctx, python)
+    _run(ctx, pins, [str(python), "-m", "venv", "--without-pip", str(venv)], env)
+    argv = install_argv(venv / "bin" / "python", pip_wheel, pins.path, index_url)
+    _run(ctx, pins, argv, env)
+    (root / "bin").mkdir()
+    (root / "bin" / pins.name).symlink_to(Path("..") / "venv" / "bin" / pins.name)
+
+
 def install_tool(
     ctx: BuildContext,
     name: str,
@@ -232,17 +254,51 @@ def install_tool(
             ctx.output.step(f"Using cached {pins.display_name} {pins.version}")
             return InstalledTool(name, pins.version, root, cached=True)
         ctx.output.step(f"Installing {pins.display_name} {pins.version}")
-        shutil.rmtree(root, ignore_errors=True)
-        venv = root / "venv"
-        env = install_env(ctx, python)
-        _run(ctx, pins, [str(python), "-m", "venv", "--without-pip", str(venv)], env)
-        argv = install_argv(venv / "bin" / "python", pip_wheel, pins.path, index_url)
-        _run(ctx, pins, argv, env)
-        (root / "bin").mkdir()
-        (root / "bin" / name).symlink_to(Path("..") / "venv" / "bin" / name)
+        _make_venv(ctx, pins, root, python=python, pip_wheel=pip_wheel, index_url=index_url)
         (root / _STAMP).write_text(_stamp_text(pins, root), encoding="utf-8")
         # Other versions of this tool (older pins, another Python) are dead weight.
         for old in parent.glob(f"{name}-*"):
             if old != root and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
     return InstalledTool(name, pins.version, root, cached=False)
+
+
+def install_tool_in_prefix(
+    ctx: BuildContext,
+    name: str,
+    *,
+    python: Path,
+    python_version: str,
+    pip_wheel: Path,
+    index_url: str | None = None,
+) -> InstalledTool:
+    """Pipenv, which apps also run at run time (`web: pipenv run gunicorn ...` in a
+    Procfile): installed in the slug, as classic keeps it, at `.heroku/python/<name>`
+    (the same venv and bin/ link as in CACHE_DIR) by its run-time path, which the
+    venv's scripts name. It is part of the environment, so the cache saves and
+    restores it with the app's packages. Its stamp names the pins and the Python: a
+    restored one that is not what a clean build installs now is installed again
+    (`cached` is then False)."""
+    pins = read_tool_pins(ctx.buildpack_dir, name)
+    root = ctx.runtime_python_dir / name
+    stamp = f"{pins.name}=={pins.version}\n{tool_key(pins, python_version, python)}\n"
+    with contextlib.suppress(OSError):
+        if (root / _STAMP).read_text(encoding="utf-8") == stamp and (root / "bin" / name).exists():
+            ctx.output.step(f"Using cached {pins.display_name} {pins.version}")
+            return InstalledTool(name, pins.version, root, cached=True)
+    ctx.output.step(f"Installing {pins.display_name} {pins.version}")
+    _make_venv(ctx, pins, root, python=python, pip_wheel=pip_wheel, index_url=index_url)
+    _executable_by_runtime_path(root / "venv" / "pyvenv.cfg", python)
+    (root / _STAMP).write_text(stamp, encoding="utf-8")
+    return InstalledTool(name, pins.version, root, cached=False)
+
+
+def _executable_by_runtime_path(pyvenv_cfg: Path, python: Path) -> None:
+    """venv records `executable` with symlinks resolved: the BUILD_DIR path, which
+    changes every build (a restored venv would differ from a clean one) and is gone
+    at run time. Nothing starts from it (the interpreter reads `home`); it is put
+    back to the run-time path of the same file."""
+    lines = pyvenv_cfg.read_text(encoding="utf-8").splitlines(keepends=True)
+    runtime = python.parent / os.path.basename(os.path.realpath(python))
+    fixed = [f"executable = {runtime}\n" if ln.startswith("executable =") else ln for ln in lines]
+    pyvenv_cfg.write_text("".join(fixed), encoding="utf-8")

@@ -87,6 +87,11 @@ class PackageManager(ABC, Generic[Inputs]):
         """What later buildpacks get besides Python (`export`): the tool on PATH."""
         return {}
 
+    def runtime_env(self) -> dict[str, str]:
+        """What the dyno gets besides Python (`.profile.d`), with `$HOME` for the app
+        dir: Pipenv's command and settings, as classic sets them."""
+        return {}
+
     @abstractmethod
     def input_files(self) -> Sequence[str]:
         """The app's files this manager installs from, relative to BUILD_DIR."""

@@ -42,6 +42,9 @@ class LockfileManager(PackageManager[LockfileInputs]):
     spec: ClassVar[specs.ManagerSpec]
     # Other files of the app the tool reads (uv.toml, poetry.toml), when present.
     extra_files: ClassVar[tuple[str, ...]] = ()
+    # Whether the tool goes in the slug (.heroku/python/<name>), for the app to run it
+    # at run time too, or stays in CACHE_DIR (lockfiles/tools.py).
+    tool_in_slug: ClassVar[bool] = False
 
     def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
         super().__init__(ctx, python, test=test)
@@ -123,7 +126,12 @@ class LockfileManager(PackageManager[LockfileInputs]):
     def check_before_reuse(self, manifest: Manifest) -> Drift | None:
         # The lockfile pins every package: a clean install gives the same set. The
         # tool is still put on PATH for later buildpacks (no process when cached).
-        self._ensure_tool()
+        tool = self._ensure_tool()
+        if self.tool_in_slug and not tool.cached:
+            # A cache saved without it (by an older buildpack), or with other pins:
+            # the environment changed, so it is synced and saved again.
+            name = f"{self.spec.display_name} {self.version}"
+            return Drift((f"{name} was not in the cached environment as pinned",))
         return None
 
     def install_tool(self) -> None:
@@ -142,7 +150,8 @@ class LockfileManager(PackageManager[LockfileInputs]):
     ) -> Updated:
         self._ensure_tool()
         assert self._inputs is not None, "prepare() first"
-        changed = set(changed_locals(old, self._inputs))
+        # No `old` inputs: a reuse that found the tool missing (check_before_reuse).
+        changed = set(changed_locals(old, self._inputs)) if old is not None else set()
         self._sync(sorted(p.name for p in self.locked.packages if local_path(p) in changed))
         dists = self._distributions()
         return Updated(dists, self.verify(dists))
@@ -176,6 +185,9 @@ class LockfileManager(PackageManager[LockfileInputs]):
             self.spec, python_home=self.ctx.runtime_python_dir, tool_bin=self.tool.bin_dir
         )
 
+    def runtime_env(self) -> dict[str, str]:
+        return specs.runtime_env(self.spec)
+
     # --- the tool and its sync -------------------------------------------------------
 
     @property
@@ -184,7 +196,8 @@ class LockfileManager(PackageManager[LockfileInputs]):
 
     def _ensure_tool(self) -> tools.InstalledTool:
         if self.tool is None:
-            self.tool = tools.install_tool(
+            install = tools.install_tool_in_prefix if self.tool_in_slug else tools.install_tool
+            self.tool = install(
                 self.ctx,
                 self.spec.name,
                 python=python_executable(self.ctx),

@@ -33,6 +33,11 @@ TEST_REQUIREMENTS_FILE = "requirements-test.txt"
 INSTALLING = "Installing dependencies using pip"
 
 
+# For later buildpacks and the dyno, as classic sets it (lib/pip.sh): the slug's pip
+# is the one the build pinned, so a notice that a newer one exists is noise.
+PIP_RUNTIME_ENV = {"PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
 class Pip(PackageManager[PipInputs]):
     name = "pip"
 
@@ -148,6 +153,12 @@ class Pip(PackageManager[PipInputs]):
         versions = {name: dist.version for name, dist in installed.items()}
         versions.setdefault("pip", self.version)  # the buildpack's, unless the app pins it
         return versions
+
+    def export_env(self) -> dict[str, str]:
+        return dict(PIP_RUNTIME_ENV)
+
+    def runtime_env(self) -> dict[str, str]:
+        return dict(PIP_RUNTIME_ENV)
 
     def report_fields(self, installed: Mapping[str, str] | None) -> dict[str, Any]:
         if installed is None:

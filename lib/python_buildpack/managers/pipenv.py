@@ -34,6 +34,9 @@ from .lockfile_uninstall import uninstall
 
 class Pipenv(LockfileManager):
     spec: ClassVar[specs.ManagerSpec] = specs.PIPENV
+    # Apps run `pipenv run gunicorn ...` in their Procfile: classic keeps Pipenv in
+    # the slug, and so do we (lockfiles/tools.install_tool_in_prefix).
+    tool_in_slug: ClassVar[bool] = True
 
     @classmethod
     def requested_python(cls, build_dir: Path) -> RequestedPythonVersion:
