@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .cache.store import CACHE_VERIFY, CACHE_VERIFY_VALUES
+from .cache.identities import CACHE_VERIFY, CACHE_VERIFY_VALUES
 from .errors import UnknownConfigValue, UnreadableConfigVar, UnsafeConfigVar
 from .text import MIN_SECRET_LENGTH, Redactor
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.cache import FORMAT, CacheStore, Manifest, tree
-from python_buildpack.cache.store import check_after_hooks, verify_content
+from python_buildpack.cache.identities import verify_content
+from python_buildpack.cache.store import check_after_hooks
 from python_buildpack.config import check_config_vars
 from python_buildpack.errors import UnknownConfigValue
 from python_buildpack.output import Output
@@ -99,7 +100,7 @@ def test_copy_mode_saves_and_restores_with_mtime_and_mode_and_checks_the_cache(
     store, saved, built = copying_store(tmp_path)
     cached = store.env_dir / SIX
     assert cached.stat().st_ino != (built / SIX).stat().st_ino
-    identities = json.loads(store.identities_path.read_text())["files"]
+    identities = json.loads(store.identities.path.read_text())["files"]
     assert identities[SIX][0] == cached.stat().st_ino  # the cache's own inode
 
     dest = tmp_path / "next" / ".heroku" / "python"
@@ -192,11 +193,11 @@ def test_change_keeping_size_and_mtime_is_caught_by_the_default_check(
 def forge_identities(store: CacheStore) -> None:
     """What a tool that rewrites identities.json could do: vouch for every file as it
     stands now (the default check then takes them as read)."""
-    record = json.loads(store.identities_path.read_text())
+    record = json.loads(store.identities.path.read_text())
     for rel, entry in record["files"].items():
         st = os.lstat(store.env_dir / rel)
         entry[:5] = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink]
-    store.identities_path.write_text(json.dumps(record))
+    store.identities.path.write_text(json.dumps(record))
 
 
 def test_content_check_reads_every_file_whatever_identities_json_says(tmp_path: Path) -> None:
@@ -214,21 +215,21 @@ def test_content_check_reads_every_file_whatever_identities_json_says(tmp_path: 
 def test_lost_or_damaged_identities_cost_a_read_not_the_cache(tmp_path: Path) -> None:
     store = CacheStore(tmp_path / "cache")
     saved = store.save(python_dir(tmp_path / "build"), draft())
-    store.identities_path.write_text("{not json")
+    store.identities.path.write_text("{not json")
     assert store.restore(tmp_path / "dest", saved) == []
-    assert json.loads(store.identities_path.read_text())["files"].keys() == {
+    assert json.loads(store.identities.path.read_text())["files"].keys() == {
         SIX, "bin/python3", "lib/python3.12/site-packages/six-1.16.0.dist-info/RECORD"
     }
-    store.identities_path.unlink()
+    store.identities.path.unlink()
     assert store.restore(tmp_path / "dest", saved) == []
 
 
 def test_discard_removes_the_identities(tmp_path: Path) -> None:
     store = CacheStore(tmp_path / "cache")
     store.save(python_dir(tmp_path / "build"), draft())
-    assert store.identities_path.is_file()
+    assert store.identities.path.is_file()
     store.discard()
-    assert not store.identities_path.exists()
+    assert not store.identities.path.exists()
 
 
 def test_cache_verify_config_var(tmp_path: Path) -> None:
@@ -249,9 +250,9 @@ def test_identities_taken_before_the_cache_was_archived_are_not_trusted(tmp_path
     saved = store.save(python_dir(tmp_path / "build"), draft())
     assert store.restore(tmp_path / "dest", saved) == []
     assert store.files_read == (0, 3)  # files; the symlink is not read
-    record = store.identities_path.read_text()
-    os.unlink(store.origin_path)  # what an extraction makes: a new file
-    store.origin_path.write_bytes(b"")
-    store.identities_path.write_text(record)
+    record = store.identities.path.read_text()
+    os.unlink(store.identities.origin_path)  # what an extraction makes: a new file
+    store.identities.origin_path.write_bytes(b"")
+    store.identities.path.write_text(record)
     assert store.restore(tmp_path / "dest2", saved) == []
     assert store.files_read == (3, 3)

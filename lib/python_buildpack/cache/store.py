@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -38,69 +36,16 @@ from pathlib import Path
 
 from ..output import Output
 from . import tree
+from .files import fsync_dir, remove_tree, write_atomically
+from .identities import IdentityRecord
 from .manifest import FORMAT, FormatMismatch, Manifest
 
 CACHE_SWITCH = "PYTHON_BUILD_CACHE"
-# What the restore check reads: the files whose identity changed since they were
-# last read (the default), or every file's content, every build.
-CACHE_VERIFY = "PYTHON_BUILD_CACHE_VERIFY"
-CACHE_VERIFY_VALUES = ("metadata", "content")
 COPYING = "Cache is on another filesystem than the build: copying instead of hard-linking"
 
 
 def cache_disabled(config_vars: Mapping[str, str]) -> bool:
     return config_vars.get(CACHE_SWITCH, "").strip().lower() in ("off", "0", "false", "no")
-
-
-def verify_content(config_vars: Mapping[str, str]) -> bool:
-    """PYTHON_BUILD_CACHE_VERIFY=content: read every cached file before reuse."""
-    return config_vars.get(CACHE_VERIFY, "").strip().lower() == "content"
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(path: Path, text: str, *, durable: bool = True) -> None:
-    """tmp file, fsync, rename, fsync the directory: all of it or none of it.
-    `durable=False` skips the fsyncs, for a file whose loss costs time only."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if durable:
-        _fsync_dir(path.parent)
-
-
-def describe_files_read(read: int, total: int, *, content: bool) -> str:
-    """The log's word on the files a restore read, when it read any."""
-    if content:
-        return f"Checked all {read} cached files by content ({CACHE_VERIFY}=content)"
-    if read == total:
-        return (
-            f"Checked all {read} cached files by content: CACHE_DIR was restored from an"
-            " archive or copied since the last build"
-        )
-    return f"Checked {read} of {total} cached files by content: touched since the last build"
-
-
-def remove_tree(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.exists():
-        shutil.rmtree(path)
 
 
 def _changed_files(changes: list[str]) -> list[str]:
@@ -112,11 +57,7 @@ class CacheStore:
         self.root = root
         self.manifest_path = root / "manifest.json"
         self.env_dir = root / "env"
-        self.identities_path = root / "identities.json"
-        # Made once, never written: it keeps its inode and ctime until CACHE_DIR is
-        # restored from an archive or copied. Identities hold only while it does: a
-        # new tree may reuse the inode numbers the old one freed.
-        self.origin_path = root / "origin"
+        self.identities = IdentityRecord(root)
         self.runtimes_dir = root / "runtimes"
         self.pip_cache_dir = root / "pip"
         # Set by choose_transfer: copies instead of hard links to and from BUILD_DIR.
@@ -213,7 +154,7 @@ class CacheStore:
         dest.parent.mkdir(parents=True, exist_ok=True)
         staging = dest.with_name(f".{dest.name}.restoring")
         remove_tree(staging)
-        known = {} if content else self._read_identities()
+        known = {} if content else self.identities.read()
         found = self.place(self.env_dir, staging, expected=manifest.contents, known=known)
         files = sum(1 for entry in manifest.contents.values() if entry[0] != "link")
         self.files_read = (found.read, files)
@@ -221,7 +162,7 @@ class CacheStore:
         if found.problems:
             return _changed_files(found.problems)
         staging.rename(dest)
-        self._keep_identities(found.identities, known)
+        self.identities.keep(found.identities, known)
         return []
 
     def check_env(self, manifest: Manifest) -> list[str]:
@@ -230,61 +171,24 @@ class CacheStore:
         env/ shares its files with the slug; the next restore puts them back."""
         if not self.env_dir.is_dir():
             return ["the cached environment is missing"]
-        known = self._read_identities()
+        known = self.identities.read()
         found = tree.walk(self.env_dir, expected=manifest.contents, known=known, heal=False)
         if not found.problems:
-            self._keep_identities(found.identities, known)
+            self.identities.keep(found.identities, known)
         return _changed_files(found.problems)
-
-    def _origin(self) -> list[int]:
-        if not self.origin_path.exists():
-            self.origin_path.write_bytes(b"")
-        st = self.origin_path.stat()
-        return [st.st_ino, st.st_ctime_ns]
-
-    def identities_from(self, record: object) -> tree.Identities:
-        """The identities in a record made by identities_record, if they were taken
-        in this very CACHE_DIR; none otherwise (then every file is read once)."""
-        try:
-            here = self._origin()
-        except OSError:
-            return {}
-        if isinstance(record, dict) and record.get("origin") == here:
-            files = record.get("files")
-            if isinstance(files, dict):
-                return files
-        return {}
-
-    def identities_record(self, identities: tree.Identities) -> dict[str, object]:
-        return {"origin": self._origin(), "files": identities}
-
-    def _read_identities(self) -> tree.Identities:
-        try:
-            record = json.loads(self.identities_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return self.identities_from(record)
-
-    def _keep_identities(self, found: tree.Identities, known: tree.Identities) -> None:
-        """Save the identities when they changed. Losing them costs the next build a
-        read of the environment, nothing more: a failure to write them is no error."""
-        if found != known:
-            with contextlib.suppress(OSError):
-                text = json.dumps(self.identities_record(found))
-                write_atomically(self.identities_path, text, durable=False)
 
     def discard(self) -> None:
         """Forget the environment (pip's cache and runtimes stay: they cannot lie)."""
         remove_tree(self.manifest_path)
-        remove_tree(self.identities_path)
+        self.identities.remove()
         remove_tree(self.env_dir)
 
     def clear(self) -> None:
         """PYTHON_BUILD_CACHE=off: nothing of ours stays."""
         self.discard()
-        extras = (self.runtimes_dir, self.pip_cache_dir, self.root / "wheels", self.origin_path)
-        for child in extras:
+        for child in (self.runtimes_dir, self.pip_cache_dir, self.root / "wheels"):
             remove_tree(child)
+        self.identities.forget_origin()
 
     def save(self, python_dir: Path, draft: Manifest) -> Manifest:
         """Publish python_dir as the cached environment, then its manifest with the
@@ -306,14 +210,14 @@ class CacheStore:
         # From here until the new manifest is in place there is no valid cache; it
         # takes renames and removals only, which need no space.
         remove_tree(self.manifest_path)
-        _fsync_dir(self.root)
-        remove_tree(self.identities_path)
+        fsync_dir(self.root)
+        self.identities.remove()
         if self.env_dir.exists():
             os.replace(self.env_dir, staging / "old")
         os.replace(new_env, self.env_dir)
         os.replace(staging / "manifest.json", self.manifest_path)
-        _fsync_dir(self.root)
-        self._keep_identities(found.placed, {})
+        fsync_dir(self.root)
+        self.identities.keep(found.placed, {})
         self.placed = found.identities
         remove_tree(staging)
         return manifest

@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..cache.store import remove_tree
+from ..cache.files import remove_tree
 from ..context import BuildContext
 from ..output import Output
 

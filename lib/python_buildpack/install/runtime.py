@@ -13,7 +13,9 @@ from pathlib import Path
 
 from .. import runtime
 from ..cache import tree
-from ..cache.store import CacheStore, remove_tree, verify_content, write_atomically
+from ..cache.files import remove_tree, write_atomically
+from ..cache.identities import verify_content
+from ..cache.store import CacheStore
 from ..context import BuildContext
 from ..python_version import (
     LATEST_PATCH,
@@ -92,7 +94,7 @@ def _pristine_runtime(
     shown = ctx.redactor(url)
     try:
         saved = json.loads(stamp.read_text(encoding="utf-8"))
-        contents, known = saved["contents"], store.identities_from(saved.get("identities"))
+        contents, known = saved["contents"], store.identities.vouched(saved.get("identities"))
         usable = saved["url"] == shown and isinstance(contents, dict) and target.is_dir()
     except (OSError, ValueError, KeyError, TypeError):
         usable = False
@@ -126,6 +128,6 @@ def _write_stamp(
     contents: tree.Contents,
     identities: tree.Identities,
 ) -> None:
-    record = store.identities_record(identities)
+    record = store.identities.record(identities)
     text = json.dumps({"url": url, "contents": contents, "identities": record})
     write_atomically(stamp, text)

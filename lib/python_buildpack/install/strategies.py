@@ -12,17 +12,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..cache.files import remove_tree, write_atomically
+from ..cache.identities import describe_files_read, verify_content
 from ..cache.inputs import Fingerprint, Platform, sha256_text
 from ..cache.manifest import Distribution, Manifest
-from ..cache.store import (
-    CACHE_SWITCH,
-    COPYING,
-    CacheStore,
-    describe_files_read,
-    remove_tree,
-    verify_content,
-    write_atomically,
-)
+from ..cache.store import CACHE_SWITCH, COPYING, CacheStore
 from ..context import BuildContext
 from ..errors import BuildpackError, EnvironmentMismatch, filesystem
 from ..managers.base import Drift, PackageManager
