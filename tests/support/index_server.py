@@ -23,7 +23,8 @@ What a test can change while it runs:
   request arrives on it, as a server whose keep-alive timeout ran out just then does.
 
 `connections` counts the TCP connections accepted (the server keeps them alive: HTTP/1.1),
-so a test can tell one connection per request from a pool that reuses them.
+so a test can tell one connection per request from a pool that reuses them; `resumed`,
+those that resumed an earlier TLS session.
 
 `https=True` serves TLS with a self-signed certificate for 127.0.0.1 made by
 `openssl req` (see `make_certificate`); `index.cert_file` is what a client trusts.
@@ -107,6 +108,7 @@ class IndexServer:
     received: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     yanked: dict[str, str] = field(default_factory=dict)  # file name -> reason
     connections: int = 0  # TCP connections accepted since the start (or a test's reset)
+    resumed: int = 0  # ... of which (https) resumed an earlier TLS session
     drop_reused: bool = False
     cert_file: Path | None = None
     _serial: int = 0
@@ -231,8 +233,12 @@ class IndexServer:
             def setup(self) -> None:
                 super().setup()
                 self.answered = 0
+                resumed = isinstance(self.connection, ssl.SSLSocket) and (
+                    self.connection.session_reused
+                )
                 with index._lock:
                     index.connections += 1
+                    index.resumed += resumed
 
             def do_GET(self) -> None:
                 self._answer()
