@@ -21,6 +21,7 @@ from python_buildpack.cache.index_check import (
     Verdict,
     check_pages,
     client_fetch,
+    page_fetch,
     record_pages,
     record_resolution,
 )
@@ -34,6 +35,8 @@ from python_buildpack.cache.index_pages import (
     source_key,
     sources_from_settings,
 )
+from python_buildpack.runtime.download import Client, Timeouts
+from python_buildpack.runtime.pool import system_resolve
 from support.index_server import IndexServer, make_certificate, serve_index
 from support.wheels import build_wheel
 
@@ -438,3 +441,44 @@ def test_pages_on_the_real_index_are_unchanged_when_checked_twice() -> None:
     record = baseline(["https://pypi.org/simple/"], ["idna", "sqlparse", "asgiref"])
     verdict = check(record, ["https://pypi.org/simple/"])
     assert verdict.status == "unchanged", verdict.describe()
+
+
+# Projects whose pages a python.org-like Django site reads (bench/real_unpinned.py's).
+REAL_PROJECTS = """
+amqp asgiref attrs billiard bleach boto3 botocore beautifulsoup4 celery certifi cffi
+chardet charset-normalizer click click-didyoumean click-plugins click-repl cmarkgfm
+cron-descriptor cryptography defusedxml diff-match-patch dj-database-url django
+django-appconf django-celery-beat django-cors-headers django-countries
+django-crispy-forms django-debug-toolbar django-environ django-extensions django-filter
+django-honeypot django-imagekit django-import-export django-markupfield
+django-ordered-model django-pipeline django-polymorphic django-sitetree django-storages
+django-timezone-field django-waffle django-widget-tweaks djangorestframework docutils
+factory-boy faker feedparser gunicorn h11 httpcore httpx icalendar idna jinja2 jmespath
+kombu lxml markdown markupsafe oauthlib packaging pilkit pillow prompt-toolkit
+psycopg2-binary pycparser pygments python-crontab python-dateutil python-decouple
+python-slugify python3-openid pytz pyyaml redis requests requests-oauthlib responses
+s3transfer sentry-sdk sgmllib3k six soupsieve sqlparse tablib text-unidecode
+typing-extensions tzdata tzlocal urllib3 vine wcwidth webencodings whitenoise
+""".split()
+
+
+@pytest.mark.network
+def test_a_hundred_real_pages_are_checked_over_a_few_connections_after_one_lookup() -> None:
+    index = "https://pypi.org/simple/"
+    record = baseline([index], REAL_PROJECTS)
+    lookups: list[str] = []
+
+    def counted(host: str, port: int) -> list[Any]:
+        lookups.append(host)
+        return system_resolve(host, port)
+
+    with Client({}, timeouts=Timeouts(10, 10), retries=5, backoff=0.25, resolve=counted) as client:
+        verdict = check_pages(
+            record, urls_of([index]), trust_env={}, fetch=page_fetch(client, 10)
+        )
+        opened = client.connections_opened()
+    assert verdict.status != "failed", verdict.describe()
+    # unchanged, unless a project released in the seconds between the two reads
+    assert verdict.status == "unchanged" or verdict.changed, verdict.describe()
+    assert lookups == ["pypi.org"]
+    assert 1 <= opened <= WORKERS

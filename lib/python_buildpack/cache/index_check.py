@@ -140,7 +140,7 @@ def check_pages(
         results = fetch_all(jobs, fetch)
     else:
         with _client(trust_env, timeout) as client:
-            results = fetch_all(jobs, _fetcher(client, timeout))
+            results = fetch_all(jobs, page_fetch(client, timeout))
     failures: list[tuple[str, str]] = []
     changed: list[str] = []
     observed: dict[tuple[str, str], PageRecord] = {}
@@ -177,7 +177,7 @@ def client_fetch(
 ) -> Fetch:
     """The default `fetch`: one Client for every page, retries within `timeout` of now.
     `resolve` and `sleep`: the Client's (a test injects a failing lookup)."""
-    return _fetcher(_client(trust_env, timeout, resolve=resolve, sleep=sleep), timeout)
+    return page_fetch(_client(trust_env, timeout, resolve=resolve, sleep=sleep), timeout)
 
 
 def _client(
@@ -194,7 +194,8 @@ def _client(
     )  # fmt: skip
 
 
-def _fetcher(client: Client, timeout: float) -> Fetch:
+def page_fetch(client: Client, timeout: float) -> Fetch:
+    """A `fetch` through `client`, its retries within `timeout` of now."""
     deadline = time.monotonic() + timeout
 
     def fetch(url: str, old: PageRecord | None) -> Observation:
@@ -298,5 +299,5 @@ def record_resolution(
     with _client(trust_env, timeout) as client:
         return record_pages(
             parse_pip_log(log_text, sources, urls), sources, urls, observed=observed,
-            selected=selected_files(report), fetch=_fetcher(client, timeout),
+            selected=selected_files(report), fetch=page_fetch(client, timeout),
         )  # fmt: skip
