@@ -309,6 +309,7 @@ class Client:
         raise _Permanent(f"more than {_MAX_REDIRECTS} redirects")
 
     def _request(self, url: str, headers: Mapping[str, str], deadline: float | None) -> Answer:
+        self._tls_context()  # a broken CA setting is named whatever the URL's scheme
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise _Permanent(f"a redirect to {redact(url)} is not followed")
