@@ -13,6 +13,7 @@ and never counts as unchanged.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -105,8 +106,11 @@ def check_pages(
     trust_env: Mapping[str, str],
     timeout: float = 10.0,
     fetch: Fetch | None = None,
+    client: Client | None = None,
 ) -> Verdict:
-    """`urls`: Source.key -> URL for this build's index and find-links settings."""
+    """`urls`: Source.key -> URL for this build's index and find-links settings.
+    `client`: the build's (`index_client`), so that pip's recording after a changed
+    check reuses its connections and lookups; else one for this check alone."""
     started = time.monotonic()
     indexes = sum(1 for s in recorded.sources if s.kind == "index")
     count = len(recorded.pages)
@@ -138,9 +142,11 @@ def check_pages(
     jobs = [(page_url(urls[p.source], p), p) for p in recorded.pages]
     if fetch is not None:
         results = fetch_all(jobs, fetch)
+    elif client is not None:
+        results = fetch_all(jobs, page_fetch(client, timeout))
     else:
-        with _client(trust_env, timeout) as client:
-            results = fetch_all(jobs, page_fetch(client, timeout))
+        with index_client(trust_env, timeout) as own:
+            results = fetch_all(jobs, page_fetch(own, timeout))
     failures: list[tuple[str, str]] = []
     changed: list[str] = []
     observed: dict[tuple[str, str], PageRecord] = {}
@@ -177,16 +183,17 @@ def client_fetch(
 ) -> Fetch:
     """The default `fetch`: one Client for every page, retries within `timeout` of now.
     `resolve` and `sleep`: the Client's (a test injects a failing lookup)."""
-    return page_fetch(_client(trust_env, timeout, resolve=resolve, sleep=sleep), timeout)
+    return page_fetch(index_client(trust_env, timeout, resolve=resolve, sleep=sleep), timeout)
 
 
-def _client(
+def index_client(
     trust_env: Mapping[str, str],
-    timeout: float,
+    timeout: float = 10.0,
     *,
     resolve: Resolve | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Client:
+    """The Client the check and the recording use: pip's retries, a connection per worker."""
     extra = {"resolve": resolve} if resolve is not None else {}
     return Client(
         trust_env, timeouts=Timeouts(connect=timeout, read=timeout),
@@ -292,11 +299,15 @@ def record_resolution(
     observed: Mapping[tuple[str, str], PageRecord],
     trust_env: Mapping[str, str],
     timeout: float = 10.0,
+    client: Client | None = None,
 ) -> PageSet:
-    """After pip ran with index_pages.pip_args(): its log and report -> the record."""
+    """After pip ran with index_pages.pip_args(): its log and report -> the record.
+    `client`: as check_pages'."""
     sources = sources_from_settings(index_urls, find_links)
     urls = urls_by_key(index_urls, find_links)
-    with _client(trust_env, timeout) as client:
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            client = stack.enter_context(index_client(trust_env, timeout))
         return record_pages(
             parse_pip_log(log_text, sources, urls), sources, urls, observed=observed,
             selected=selected_files(report), fetch=page_fetch(client, timeout),
