@@ -597,6 +597,7 @@ class Sample:
     durations: dict[str, float] = field(default_factory=dict)
     commands: int | None = None
     index_requests: int | None = None  # the unpinned app: requests the index answered
+    index_connections: int | None = None  # ... and the TCP connections it accepted
 
 
 @dataclass
@@ -811,9 +812,11 @@ class UnpinnedBench(Bench):
                     if scenario == "unchanged_dry_run":
                         switch.write_text(unpinned.CHECK_SWITCH[1])
                     index.requests.clear()
+                    index.connections = 0
                     new_dir, sample = self.build(scenario, cache, EXPECTED_STATUS[scenario],
                                                  timed=True, run=run)
                     sample.index_requests = sum(index.requests.values())
+                    sample.index_connections = index.connections
                     switch.unlink(missing_ok=True)
                     if build_dir is not None:
                         shutil.rmtree(build_dir)
@@ -823,10 +826,12 @@ class UnpinnedBench(Bench):
                 shutil.rmtree(build_dir)
                 shutil.rmtree(cache)
                 index.requests.clear()
+                index.connections = 0
                 env_path, measured = self.fresh_env(run, "baseline_b")
                 self.result.add("baseline_b", Sample(measured.seconds,
                                                      round(measured.tree_max_rss_mb, 1),
-                                                     index_requests=sum(index.requests.values())))
+                                                     index_requests=sum(index.requests.values()),
+                                                     index_connections=index.connections))
                 log(f"   {'baseline_b':<13} {measured.seconds:8.3f} s")
                 shutil.rmtree(env_path)
 
@@ -864,7 +869,7 @@ def _fmt(value: float | None, spec: str = ".2f", suffix: str = "") -> str:
 def table(results: Sequence[AppResult]) -> str:
     header = (f"{'app':<8} {'scenario':<17} {'status':<10} {'median s':>9} {'min-max s':>15} "
               f"{'x floor a':>9} {'x base b':>9} {'x cold':>7} {'x dry':>6} {'bp MB':>6} "
-              f"{'tree MB':>7} {'procs':>5} {'reqs':>5}")
+              f"{'tree MB':>7} {'procs':>5} {'reqs':>5} {'conns':>5}")
     lines = [header, "-" * len(header)]
     for result in results:
         floor = result.median("floor_a")
@@ -880,6 +885,7 @@ def table(results: Sequence[AppResult]) -> str:
             peaks = [s.peak_memory_mb for s in samples if s.peak_memory_mb is not None]
             procs = [s.commands for s in samples if s.commands is not None]
             reqs = [s.index_requests for s in samples if s.index_requests is not None]
+            conns = [s.index_connections for s in samples if s.index_connections is not None]
             lo, hi = min(s.seconds for s in samples), max(s.seconds for s in samples)
             lines.append(
                 f"{result.spec.label:<8} {scenario:<17} {','.join(statuses) or '':<10} "
@@ -891,7 +897,8 @@ def table(results: Sequence[AppResult]) -> str:
                 f"{_fmt(max(peaks) if peaks else None, '.0f'):>6} "
                 f"{max(s.tree_max_rss_mb for s in samples):7.0f} "
                 f"{_fmt(statistics.median(procs) if procs else None, '.0f'):>5} "
-                f"{_fmt(statistics.median(reqs) if reqs else None, '.0f'):>5}")
+                f"{_fmt(statistics.median(reqs) if reqs else None, '.0f'):>5} "
+                f"{_fmt(statistics.median(conns) if conns else None, '.0f'):>5}")
         lines.append("")
     return "\n".join(lines)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from python_buildpack.runtime.pool import POOL_SIZE
 from support.buildpack import App, distributions
 from support.cache_checks import RESTORING, assert_equals_clean, build_ok, report
 from support.index_server import IndexServer, serve_index
@@ -84,6 +85,32 @@ def test_unchanged_rebuild_of_an_unpinned_app_starts_no_pip_process(
     assert "2 requirements have no exact version and 2 dependencies are pinned" in result.output
     assert "- dependencies: delta, epsilon\n" in result.output
     assert_equals_clean(app, second)
+
+
+def test_unchanged_rebuild_checks_every_page_over_a_few_kept_alive_connections(
+    app: App, tmp_path: Path
+) -> None:
+    files = tmp_path / "index-files"
+    files.mkdir()
+    deps = [f"dep-{n:02d}" for n in range(3 * POOL_SIZE)]
+    build_wheel(files, "top", "1.0", requires=deps)
+    for dep in deps:
+        build_wheel(files, dep, "1.0")
+    cache = tmp_path / "cache"
+    with serve_index(files) as index:
+        _on_index(app, index)
+        app.write({"requirements.txt": "top\n"})
+        build_ok(app, cache)
+        index.connections = 0
+        index.requests.clear()
+
+        second, result = build_ok(app, cache)
+
+    pages = len(deps) + 1
+    assert f"-----> Checked {pages} project pages on 1 index: unchanged (" in result.output
+    assert not _ran_pip(second, cache, app)
+    assert sum(index.requests.values()) == pages
+    assert 1 <= index.connections <= POOL_SIZE  # not one per page
 
 
 def test_benchmark_switch_asks_pip_and_keeps_the_cache(

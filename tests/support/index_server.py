@@ -6,6 +6,7 @@ the wheels (and sdists) in one directory, served from a background thread.
         index.add(build_wheel(...)); index.yank("a-1.0-py3-none-any.whl")
         index.fail_with = 500; index.refuse_connections(); index.accept_connections()
         assert index.requests["/simple/a/"] == 1
+        assert index.connections == 1  # TCP connections accepted (kept alive between requests)
 
 What a test can change while it runs:
 - the files: `add`, `remove`, `yank` (each bumps the project's serial and date);
@@ -17,7 +18,13 @@ What a test can change while it runs:
 - `json_pages`: False serves HTML even to a client that asks for JSON;
 - `gzip_pages`: True compresses pages for a client sending `Accept-Encoding: gzip`;
 - `fail_with`: an HTTP status answered to every request (None: serve normally);
-- `refuse_connections()` / `accept_connections()`: the port refuses, then listens again.
+- `refuse_connections()` / `accept_connections()`: the port refuses, then listens again;
+- `drop_reused`: True closes a kept-alive connection, with no answer, when a second
+  request arrives on it, as a server whose keep-alive timeout ran out just then does.
+
+`connections` counts the TCP connections accepted (the server keeps them alive: HTTP/1.1),
+so a test can tell one connection per request from a pool that reuses them; `resumed`,
+those that resumed an earlier TLS session.
 
 `https=True` serves TLS with a self-signed certificate for 127.0.0.1 made by
 `openssl req` (see `make_certificate`); `index.cert_file` is what a client trusts.
@@ -100,6 +107,9 @@ class IndexServer:
     # (path, request headers) of every request, in order: what did the client send?
     received: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     yanked: dict[str, str] = field(default_factory=dict)  # file name -> reason
+    connections: int = 0  # TCP connections accepted since the start (or a test's reset)
+    resumed: int = 0  # ... of which (https) resumed an earlier TLS session
+    drop_reused: bool = False
     cert_file: Path | None = None
     _serial: int = 0
     _projects: dict[str, _Project] = field(default_factory=dict)
@@ -220,10 +230,27 @@ class IndexServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass  # quiet: pytest shows stderr of failing tests
 
+            def setup(self) -> None:
+                super().setup()
+                self.answered = 0
+                resumed = isinstance(self.connection, ssl.SSLSocket) and (
+                    self.connection.session_reused
+                )
+                with index._lock:
+                    index.connections += 1
+                    index.resumed += resumed
+
             def do_GET(self) -> None:
-                index._answer(self)
+                self._answer()
 
             def do_HEAD(self) -> None:
+                self._answer()
+
+            def _answer(self) -> None:
+                if index.drop_reused and self.answered:
+                    self.close_connection = True  # closed with no answer
+                    return
+                self.answered += 1
                 index._answer(self)
 
         server = _Server(("127.0.0.1", port), Handler)

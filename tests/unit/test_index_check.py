@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from python_buildpack.cache.index_check import (
+    WORKERS,
+    Fetch,
     Verdict,
     check_pages,
     client_fetch,
+    page_fetch,
     record_pages,
     record_resolution,
 )
@@ -29,6 +35,8 @@ from python_buildpack.cache.index_pages import (
     source_key,
     sources_from_settings,
 )
+from python_buildpack.runtime.download import Client, Timeouts
+from python_buildpack.runtime.pool import system_resolve
 from support.index_server import IndexServer, make_certificate, serve_index
 from support.wheels import build_wheel
 
@@ -51,11 +59,13 @@ def index(wheels: Path) -> Iterator[IndexServer]:
         yield server
 
 
-def baseline(index_urls: Sequence[str], projects: Sequence[str]) -> PageSet:
+def baseline(
+    index_urls: Sequence[str], projects: Sequence[str], fetch: Fetch | None = None
+) -> PageSet:
     """The record a resolution reading `projects` on the first index would leave."""
     sources = tuple(sources_from_settings(index_urls, []))
     blank = PageSet(sources, tuple(PageRecord(s.key, p, None) for s in sources for p in projects))
-    verdict = check_pages(blank, urls_of(index_urls), trust_env={})
+    verdict = check_pages(blank, urls_of(index_urls), trust_env={}, fetch=fetch)
     assert verdict.status == "changed", verdict  # unconfirmed pages count as changed
     return PageSet(sources, tuple(verdict.observed.values()))
 
@@ -65,7 +75,9 @@ def urls_of(index_urls: Sequence[str]) -> dict[str, str]:
 
 
 def check(record: PageSet, index_urls: Sequence[str], **trust: str) -> Verdict:
-    return check_pages(record, urls_of(index_urls), trust_env=trust, timeout=5)
+    """The check as a build makes it, but its pauses between retries are not waited."""
+    fetch = client_fetch(trust, 5, sleep=lambda seconds: None)
+    return check_pages(record, urls_of(index_urls), trust_env=trust, fetch=fetch)
 
 
 def test_unchanged_index_answers_304_for_every_page(index: IndexServer) -> None:
@@ -146,14 +158,19 @@ def test_a_page_within_its_max_age_is_still_asked_for(wheels: Path, tmp_path: Pa
         assert check(record, [index.url]).changed == ("idna",)
 
 
-def test_an_index_answering_500_fails_the_check(index: IndexServer) -> None:
+def test_an_index_answering_500_fails_the_check_after_retrying_as_pip_does(
+    index: IndexServer,
+) -> None:
     record = baseline([index.url], ["app-dep", "idna"])
     index.fail_with = 500
     index.requests.clear()
-    verdict = check(record, [index.url])
+    pauses: list[float] = []
+    fetch = client_fetch({}, 5, sleep=pauses.append)
+    verdict = check_pages(record, urls_of([index.url]), trust_env={}, fetch=fetch)
     assert verdict.status == "failed"
     assert (index.page_url("idna"), "HTTP 500 Internal Server Error") in verdict.failures
-    assert index.requests["/simple/idna/"] == 3  # asked again twice: a 500 may be a blip
+    assert index.requests["/simple/idna/"] == 6  # asked again 5 times: a 500 may be a blip
+    assert sorted(pauses) == sorted([0.25, 0.5, 1.0, 2.0, 4.0] * 2)  # for each page
     assert verdict.describe().startswith("Could not check 2 project pages on 1 index: ")
 
 
@@ -173,6 +190,93 @@ def test_a_slow_index_times_out_as_a_failure(index: IndexServer) -> None:
     assert verdict.status == "failed"
     assert verdict.failures[0][1] == "the server did not answer in time"
     assert index.requests["/simple/idna/"] == 1  # no time left in the budget to ask again
+
+
+def test_pages_share_a_few_kept_alive_connections_instead_of_one_each(
+    index: IndexServer,
+) -> None:
+    projects = ["app-dep", "idna"] + [f"p{n}" for n in range(3 * WORKERS)]
+    record = baseline([index.url], projects)
+    index.connections = 0
+    verdict = check(record, [index.url])
+    assert verdict.status == "unchanged"
+    assert sum(index.requests.values()) >= 2 * len(projects)  # the baseline's, then the check's
+    assert 1 <= index.connections <= WORKERS  # not one per page (26)
+
+
+def test_the_index_host_name_is_looked_up_once_for_all_pages(
+    index: IndexServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = index.url.replace("127.0.0.1", "localhost")
+    projects = ["app-dep", "idna"] + [f"p{n}" for n in range(2 * WORKERS)]
+    record = baseline([url], projects)
+    lookups: list[str] = []
+    system = socket.getaddrinfo
+
+    def counted(host: str, *args: Any, **kwargs: Any) -> Any:
+        lookups.append(host)
+        return system(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", counted)
+    assert check(record, [url]).status == "unchanged"
+    assert lookups == ["localhost"]  # one lookup, not one per page (18)
+
+
+class Resolver:
+    """A name lookup for `index.test` (127.0.0.1) whose first `failures` calls fail, as a
+    resolver that drops queries; `stall` holds every call until it is set."""
+
+    def __init__(self, failures: int = 0, stall: threading.Event | None = None) -> None:
+        self.calls = 0
+        self.failures = failures
+        self.stall = stall
+
+    def __call__(self, host: str, port: int) -> list[Any]:
+        self.calls += 1
+        if self.stall is not None:
+            self.stall.wait()
+        if host != "index.test" or self.calls <= self.failures:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 0, ("127.0.0.1", port))]
+
+
+def test_a_lookup_that_fails_is_asked_again_and_then_every_page_is_checked(
+    index: IndexServer,
+) -> None:
+    projects = ["app-dep", "idna"] + [f"p{n}" for n in range(2 * WORKERS)]
+    url = index.url.replace("127.0.0.1", "index.test")
+    record = baseline([url], projects, client_fetch({}, 5, resolve=Resolver()))
+    index.requests.clear()
+    resolver = Resolver(failures=2)
+    pauses: list[float] = []
+    fetch = client_fetch({}, 5, resolve=resolver, sleep=pauses.append)
+    verdict = check_pages(record, urls_of([url]), trust_env={}, fetch=fetch)
+    assert verdict.status == "unchanged", verdict.describe()
+    assert resolver.calls == 3  # two failed lookups, then one for every page
+    assert pauses and max(pauses) <= 0.5  # each page waited at most two backoffs
+    assert sum(index.requests.values()) == len(projects)  # the address the lookup gave
+
+
+def test_a_lookup_that_never_answers_fails_the_check_within_its_deadline(
+    index: IndexServer,
+) -> None:
+    url = index.url.replace("127.0.0.1", "index.test")
+    record = baseline([url], ["app-dep", "idna"], client_fetch({}, 5, resolve=Resolver()))
+    index.requests.clear()
+    resolver = Resolver(stall=threading.Event())
+    try:
+        fetch = client_fetch({}, 0.3, resolve=resolver)
+        verdict = check_pages(record, urls_of([url]), trust_env={}, fetch=fetch)
+    finally:
+        assert resolver.stall is not None
+        resolver.stall.set()  # let the lookup's thread end
+    assert verdict.status == "failed"  # never "unchanged"
+    assert {error for _, error in verdict.failures} == {
+        "the host name lookup did not finish in time"
+    }
+    assert len(verdict.failures) == 2  # each page named, with why
+    assert resolver.calls == 1  # the retries waited for the same lookup
+    assert not index.requests
 
 
 def test_pages_are_asked_for_in_parallel(index: IndexServer) -> None:
@@ -337,3 +441,44 @@ def test_pages_on_the_real_index_are_unchanged_when_checked_twice() -> None:
     record = baseline(["https://pypi.org/simple/"], ["idna", "sqlparse", "asgiref"])
     verdict = check(record, ["https://pypi.org/simple/"])
     assert verdict.status == "unchanged", verdict.describe()
+
+
+# Projects whose pages a python.org-like Django site reads (bench/real_unpinned.py's).
+REAL_PROJECTS = """
+amqp asgiref attrs billiard bleach boto3 botocore beautifulsoup4 celery certifi cffi
+chardet charset-normalizer click click-didyoumean click-plugins click-repl cmarkgfm
+cron-descriptor cryptography defusedxml diff-match-patch dj-database-url django
+django-appconf django-celery-beat django-cors-headers django-countries
+django-crispy-forms django-debug-toolbar django-environ django-extensions django-filter
+django-honeypot django-imagekit django-import-export django-markupfield
+django-ordered-model django-pipeline django-polymorphic django-sitetree django-storages
+django-timezone-field django-waffle django-widget-tweaks djangorestframework docutils
+factory-boy faker feedparser gunicorn h11 httpcore httpx icalendar idna jinja2 jmespath
+kombu lxml markdown markupsafe oauthlib packaging pilkit pillow prompt-toolkit
+psycopg2-binary pycparser pygments python-crontab python-dateutil python-decouple
+python-slugify python3-openid pytz pyyaml redis requests requests-oauthlib responses
+s3transfer sentry-sdk sgmllib3k six soupsieve sqlparse tablib text-unidecode
+typing-extensions tzdata tzlocal urllib3 vine wcwidth webencodings whitenoise
+""".split()
+
+
+@pytest.mark.network
+def test_a_hundred_real_pages_are_checked_over_a_few_connections_after_one_lookup() -> None:
+    index = "https://pypi.org/simple/"
+    record = baseline([index], REAL_PROJECTS)
+    lookups: list[str] = []
+
+    def counted(host: str, port: int) -> list[Any]:
+        lookups.append(host)
+        return system_resolve(host, port)
+
+    with Client({}, timeouts=Timeouts(10, 10), retries=5, backoff=0.25, resolve=counted) as client:
+        verdict = check_pages(
+            record, urls_of([index]), trust_env={}, fetch=page_fetch(client, 10)
+        )
+        opened = client.connections_opened()
+    assert verdict.status != "failed", verdict.describe()
+    # unchanged, unless a project released in the seconds between the two reads
+    assert verdict.status == "unchanged" or verdict.changed, verdict.describe()
+    assert lookups == ["pypi.org"]
+    assert 1 <= opened <= WORKERS

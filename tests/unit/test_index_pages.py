@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -14,6 +15,7 @@ from python_buildpack.cache.index_pages import (
     PageSet,
     PipPages,
     Source,
+    file_url,
     files_digest,
     locations,
     page_files,
@@ -21,6 +23,7 @@ from python_buildpack.cache.index_pages import (
     selected_files,
     source_key,
     sources_from_settings,
+    without_userinfo,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -163,3 +166,26 @@ def test_only_a_log_with_refresh_package_says_pip_asked_the_index_for_every_page
     https_index = "https://user:s3cret@127.0.0.1:8443/simple/"
     _, pages = parse("pip-26.3-https-refresh-package.log", [https_index])
     assert pages.refreshed and len(pages.pages) == 3
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://files.example/packages/ab/cd/lxml-6.0.0-cp311-cp311-manylinux_2_28_x86_64.whl",
+        "https://files.example:8443/p/a%20b/c.tar.gz",
+        "http://127.0.0.1:8080//double/slash.whl",
+        "https://u:secret@files.example/p/c.whl",
+        "https://files.example/p/c.whl#sha256=ab12",
+        "https://files.example/p/c.whl?x=1",
+        "https://files.example/p/c.whl;params",
+        "/files/c-1.0-py3-none-any.whl",
+        "../../files/c-1.0.tar.gz",
+        "HTTPS://files.example/p/c.whl",
+        "https://[::1]:8080/p/c.whl",
+    ],
+)
+def test_a_file_url_is_read_the_same_whatever_the_shortcut(href: str) -> None:
+    """The shortcut for plain absolute URLs (PyPI's) must give what urljoin gives, or
+    every record kept before it would count as changed."""
+    page = "https://index.example/simple/c/"
+    assert file_url(page, href) == without_userinfo(urljoin(page, href))

@@ -2,21 +2,25 @@
 
 One conditional GET per page (If-None-Match / If-Modified-Since when recorded,
 `Cache-Control: max-age=0` as pip's `--refresh-package` sends it, so no cache on the
-way answers for the index), in a bounded thread pool, through the buildpack's one
-download client (runtime/download.py: the build's trust, proxy and credential
-settings, timeouts, retries). A 304 or a 200 listing the same files (same digest) is
-unchanged; any error is a failure and never counts as unchanged.
+way answers for the index), through the buildpack's one download client
+(runtime/download.py: the build's trust, proxy and credential settings, timeouts,
+retries), one Client for the whole check: its pool of kept-alive connections per
+index host (runtime/pool.py) carries every page, the host name looked up once. A 304
+or a 200 listing the same files (same digest) is unchanged; any error is a failure
+and never counts as unchanged.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..runtime.download import Client, DownloadError, Timeouts
+from ..runtime.pool import POOL_SIZE, Resolve
 from ..text import redact
 from .index_pages import (
     ABSENT,
@@ -36,11 +40,14 @@ from .index_pages import (
 )
 
 Status = Literal["unchanged", "changed", "uncheckable", "failed"]
-WORKERS = 16  # pages at once; 61 pages at 50 ms each: 0.4 s (8: 0.6 s, 4: 1.1 s)
-# A page that fails in a way that may go away (5xx, reset, timeout) is asked again
-# after 0.25 s, then 0.5 s, while the check is within `timeout` of its start: a blip
-# on one page of 60 costs a fraction of a second, not a pip dry run.
-RETRIES = 2
+# Pages at once: one thread per kept-alive connection of the index's pool, each taking
+# the next page as it is done with one.
+WORKERS = POOL_SIZE
+# A page that fails in a way that may go away (a failed lookup, a reset, a timeout,
+# 5xx, 429) is asked again after 0.25 s, then 0.5, 1, 2 and 4 s, while the check is
+# within `timeout` of its start: pip's retries (5, backoff factor 0.25: its urllib3
+# waits 0, 0.5, 1, 2, 4 s), so that a blip costs a fraction of a second, not a dry run.
+RETRIES = 5
 BACKOFF = 0.25
 
 
@@ -99,8 +106,11 @@ def check_pages(
     trust_env: Mapping[str, str],
     timeout: float = 10.0,
     fetch: Fetch | None = None,
+    client: Client | None = None,
 ) -> Verdict:
-    """`urls`: Source.key -> URL for this build's index and find-links settings."""
+    """`urls`: Source.key -> URL for this build's index and find-links settings.
+    `client`: the build's (`index_client`), so that pip's recording after a changed
+    check reuses its connections and lookups; else one for this check alone."""
     started = time.monotonic()
     indexes = sum(1 for s in recorded.sources if s.kind == "index")
     count = len(recorded.pages)
@@ -129,8 +139,14 @@ def check_pages(
     moved += [f"{redact(url)} added" for key, url in urls.items() if key not in known]
     if moved:
         return verdict("changed", locations=moved)
-    get = fetch or client_fetch(trust_env, timeout)
-    results = fetch_all([(page_url(urls[p.source], p), p) for p in recorded.pages], get)
+    jobs = [(page_url(urls[p.source], p), p) for p in recorded.pages]
+    if fetch is not None:
+        results = fetch_all(jobs, fetch)
+    elif client is not None:
+        results = fetch_all(jobs, page_fetch(client, timeout))
+    else:
+        with index_client(trust_env, timeout) as own:
+            results = fetch_all(jobs, page_fetch(own, timeout))
     failures: list[tuple[str, str]] = []
     changed: list[str] = []
     observed: dict[tuple[str, str], PageRecord] = {}
@@ -158,12 +174,35 @@ def fetch_all(jobs: Sequence[tuple[str, PageRecord | None]], fetch: Fetch) -> li
         return list(pool.map(lambda job: fetch(*job), jobs))
 
 
-def client_fetch(trust_env: Mapping[str, str], timeout: float) -> Fetch:
-    """The default `fetch`: one Client for every page, retries within `timeout` of now."""
-    client = Client(
+def client_fetch(
+    trust_env: Mapping[str, str],
+    timeout: float,
+    *,
+    resolve: Resolve | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Fetch:
+    """The default `fetch`: one Client for every page, retries within `timeout` of now.
+    `resolve` and `sleep`: the Client's (a test injects a failing lookup)."""
+    return page_fetch(index_client(trust_env, timeout, resolve=resolve, sleep=sleep), timeout)
+
+
+def index_client(
+    trust_env: Mapping[str, str],
+    timeout: float = 10.0,
+    *,
+    resolve: Resolve | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Client:
+    """The Client the check and the recording use: pip's retries, a connection per worker."""
+    extra = {"resolve": resolve} if resolve is not None else {}
+    return Client(
         trust_env, timeouts=Timeouts(connect=timeout, read=timeout),
-        retries=RETRIES, backoff=BACKOFF,
+        retries=RETRIES, backoff=BACKOFF, sleep=sleep, connections=WORKERS, **extra,
     )  # fmt: skip
+
+
+def page_fetch(client: Client, timeout: float) -> Fetch:
+    """A `fetch` through `client`, its retries within `timeout` of now."""
     deadline = time.monotonic() + timeout
 
     def fetch(url: str, old: PageRecord | None) -> Observation:
@@ -260,11 +299,16 @@ def record_resolution(
     observed: Mapping[tuple[str, str], PageRecord],
     trust_env: Mapping[str, str],
     timeout: float = 10.0,
+    client: Client | None = None,
 ) -> PageSet:
-    """After pip ran with index_pages.pip_args(): its log and report -> the record."""
+    """After pip ran with index_pages.pip_args(): its log and report -> the record.
+    `client`: as check_pages'."""
     sources = sources_from_settings(index_urls, find_links)
     urls = urls_by_key(index_urls, find_links)
-    return record_pages(
-        parse_pip_log(log_text, sources, urls), sources, urls, observed=observed,
-        selected=selected_files(report), fetch=client_fetch(trust_env, timeout),
-    )  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            client = stack.enter_context(index_client(trust_env, timeout))
+        return record_pages(
+            parse_pip_log(log_text, sources, urls), sources, urls, observed=observed,
+            selected=selected_files(report), fetch=page_fetch(client, timeout),
+        )  # fmt: skip

@@ -77,6 +77,20 @@ def without_userinfo(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
+# An absolute URL with no credentials, query, parameters or fragment, the way PyPI's
+# JSON pages give every file: urljoin and without_userinfo would give it back as it is.
+# They cost most of the parsing of a big page (lxml's lists 5,000 files), and on an
+# index that sends no validators every page is parsed on every check.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:-]+/[^\s@?#;\[\]]*")
+
+
+def file_url(page: str, href: str) -> str:
+    """A file's URL as records compare it: absolute, with no credentials or fragment."""
+    if _PLAIN_URL.fullmatch(href):
+        return href
+    return without_userinfo(urljoin(page, href))
+
+
 def source_key(url: str) -> str:
     """Identifies a configured location, credentials included, without storing them."""
     return hashlib.sha256(url.rstrip("/").encode()).hexdigest()[:32]
@@ -296,7 +310,7 @@ def _json_files(body: bytes, url: str) -> list[FileEntry]:
             hashes = sorted(item.get("hashes", {}).items(), key=lambda h: h[0] != "sha256")
             entries.append(
                 FileEntry(
-                    without_userinfo(urljoin(url, item["url"])),
+                    file_url(url, item["url"]),
                     f"{hashes[0][0]}={hashes[0][1]}" if hashes else "",
                     str(item.get("requires-python") or ""),
                     None if yanked is False else ("" if yanked is True else str(yanked)),

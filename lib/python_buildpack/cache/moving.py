@@ -39,7 +39,8 @@ def _archive_digest(ctx: BuildContext, url: str) -> str:
     """Fetched as pip would fetch it: with the credentials in the URL or in .netrc, and
     the build machine's trust and proxy settings (the download client does both)."""
     try:
-        return Client(ctx.host_env).digest(url)
+        with Client(ctx.host_env) as client:
+            return client.digest(url)
     except DownloadError as error:
         raise MovingReferenceUnresolvable(url, [error.reason]) from None
 

@@ -16,13 +16,14 @@ from typing import Any
 
 from .. import requirements
 from ..cache.changes import equal_except
-from ..cache.index_check import Verdict, record_resolution
+from ..cache.index_check import Verdict, index_client, record_resolution
 from ..cache.index_pages import PageRecord, PageSet, pip_args
 from ..cache.manifest import Distribution, Manifest
 from ..context import BuildContext
 from ..errors import PackageIndexFailed, PipInstallFailed, PipResolutionFailed
 from ..install import site
 from ..python_version import ResolvedPythonVersion
+from ..runtime.download import Client
 from . import pip_commands, pip_index, pip_pinned, pip_tool
 from .base import Drift, PackageManager, Updated
 from .pip_inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
@@ -64,6 +65,9 @@ class Pip(PackageManager[PipInputs]):
         self._pages: PageSet | None = None
         # A failure the page check saw, to name the index if pip then fails too.
         self._check_failures: tuple[tuple[str, str], ...] = ()
+        # One download client for the index check and the recording after pip: the
+        # index's host name looked up once, its connections kept (runtime/pool.py).
+        self._index_client: Client | None = None
 
     @property
     def facts(self) -> PipFacts:
@@ -119,9 +123,15 @@ class Pip(PackageManager[PipInputs]):
             self.find_links,
             moving=sorted(self.facts.inputs.moving),
             trust_env=self.env,
+            client=self._client(),
         )
         self._check_failures = verdict.failures
         return verdict
+
+    def _client(self) -> Client:
+        if self._index_client is None:
+            self._index_client = index_client(self.env)
+        return self._index_client
 
     def resolution_record(self) -> dict[str, Any] | None:
         # As the manifest reads it back (lists, not tuples): equal when unchanged.
@@ -269,7 +279,7 @@ class Pip(PackageManager[PipInputs]):
             report = self._named(run, log)
             pages = record_resolution(
                 pip_index.read_log(log), report, self.index_urls, self.find_links,
-                observed=observed, trust_env=self.env,
+                observed=observed, trust_env=self.env, client=self._client(),
             )  # fmt: skip
             self._pages = pip_index.hidden(pages, self.ctx.redactor)
         return report

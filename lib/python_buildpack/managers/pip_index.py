@@ -28,6 +28,7 @@ from ..cache.index_check import Verdict, check_pages
 from ..cache.index_pages import PageSet, locations, urls_by_key
 from ..cache.manifest import Manifest
 from ..requirements import RequirementsGraph
+from ..runtime.download import Client
 from ..text import redact
 
 # A config var (ENV_DIR) for the benchmark: `off` skips the check and asks pip, as
@@ -84,6 +85,7 @@ def check(
     *,
     moving: Sequence[str],
     trust_env: Mapping[str, str],
+    client: Client | None = None,
 ) -> Verdict:
     """Whether the pages the cached resolution read still list the same files.
     `moving`: requirements whose content can change while their line does not."""
@@ -95,7 +97,8 @@ def check(
         recorded = PageSet.from_json(manifest.index_pages)
     except ValueError as error:
         return _cannot(f"the record of the index pages is unusable ({error})")
-    return check_pages(recorded, urls_by_key(index_urls, find_links), trust_env=trust_env)
+    urls = urls_by_key(index_urls, find_links)
+    return check_pages(recorded, urls, trust_env=trust_env, client=client)
 
 
 def explain(verdict: Verdict) -> list[str]:

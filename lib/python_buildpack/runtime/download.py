@@ -4,9 +4,11 @@ own wheels, the index pages the cache decision checks again (`Client.get`).
 Every download the buildpack makes itself goes through `Client`, so all of them get
 the same rules: `https://`, `http://` and `file://` URLs; the build machine's trust
 and proxy settings (passed in as `trust_env`, never read from this process's
-environment: see config.TRUST_AND_PROXY_VARS and trust.py); a connect and a read
-timeout; retries with backoff on failures that may go away (connection errors,
-timeouts, 5xx, 408, 429); and credentials found as pip finds them.
+environment: see config.TRUST_AND_PROXY_VARS and trust.py); kept-alive connections,
+a pool per host, each host name looked up once (pool.py); a connect and a read
+timeout; retries with backoff on failures that may go away (a failed lookup,
+connection errors, timeouts, 5xx, 408, 429); redirects (at most 10, as urllib); and
+credentials found as pip finds them.
 """
 
 from __future__ import annotations
@@ -20,21 +22,26 @@ import ssl
 import tempfile
 import threading
 import time
-import urllib.error
+import urllib.parse
 import urllib.request
+import weakref
 import zlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..text import redact
 from .credentials import credentials
-from .trust import build_opener
+from .pool import POOL_SIZE, Answer, LookupTimedOut, Pools, Resolve, Target, system_resolve
+from .trust import proxy_for, proxy_settings, ssl_context
 
 _CHUNK = 1 << 20
 _AGENT = "python-buildpack"
+_REDIRECTS = (301, 302, 303, 307, 308)
+_MAX_REDIRECTS = 10  # as urllib's HTTPRedirectHandler
+_LEAST_CONNECT = 0.1  # seconds to connect, however close the deadline
 _T = TypeVar("_T")
 
 
@@ -116,16 +123,41 @@ class Client:
         retries: int = 3,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        resolve: Resolve = system_resolve,
+        connections: int = POOL_SIZE,
     ) -> None:
         """`retries` after the first attempt, pausing `backoff` seconds, then twice
-        that each time (at most 10 s). One Client may serve several threads."""
+        that each time (at most 10 s). One Client may serve several threads: at most
+        `connections` at once per host, over kept-alive connections; `resolve` looks
+        up a host name (getaddrinfo), once per host for the Client's life."""
         self._trust_env = trust_env
         self._timeouts = timeouts
         self._retries = retries
         self._backoff = backoff
         self._sleep = sleep
-        self._opener_lock = threading.Lock()
-        self._opener: urllib.request.OpenerDirector | None = None
+        self._proxies = proxy_settings(trust_env)
+        self._tls_lock = threading.Lock()
+        self._tls: ssl.SSLContext | None = None
+        self._pools = Pools(
+            resolve=resolve, read_timeout=timeouts.read, context=self._tls_context,
+            size=connections,
+        )  # fmt: skip
+        # Idle connections are closed with the Client, if not before (`close`).
+        self._closer = weakref.finalize(self, self._pools.close)
+
+    def close(self) -> None:
+        """Close the idle connections (a later request opens new ones)."""
+        self._pools.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def connections_opened(self) -> int:
+        """How many connections this Client opened so far (for tests and the bench)."""
+        return self._pools.opened()
 
     def download(
         self, url: str, dest: Path, *, verify: Callable[[str], None] | None = None
@@ -185,7 +217,7 @@ class Client:
                         return Response(200, {}, _read(file, limit), url)
                 except _Missing:
                     return Response(404, {}, b"", url)
-            with self._open(url, sent, answers) as answer:
+            with self._open(url, sent, answers, deadline) as answer:
                 got = {k.lower(): v for k, v in answer.headers.items()}
                 raw = _read(answer, limit + 1)
                 status, final = int(answer.getcode()), answer.geturl()
@@ -246,33 +278,72 @@ class Client:
         return digest.hexdigest()
 
     def _open(
-        self, url: str, headers: str | Mapping[str, str] = "*/*", answers: Collection[int] = ()
+        self,
+        url: str,
+        headers: str | Mapping[str, str] = "*/*",
+        answers: Collection[int] = (),
+        deadline: float | None = None,
     ) -> Any:
-        """The response (urllib's, or an HTTPError whose status is in `answers`), or a
-        file. `headers`: what to send, or only the Accept header."""
+        """The answer (a 2xx, or a status in `answers`), after redirects; or a file.
+        `headers`: what to send, or only the Accept header."""
         if urlsplit(url).scheme == "file":
             return _open_file(url)
-        with self._opener_lock:
-            if self._opener is None:
-                self._opener = build_opener(self._trust_env, self._timeouts.read)
-            opener = self._opener
         plain_url, authorization = credentials(url, self._trust_env)
         sent = {"Accept": headers} if isinstance(headers, str) else dict(headers)
-        request = urllib.request.Request(plain_url, headers={"User-Agent": _AGENT, **sent})
+        sent = {"User-Agent": _AGENT, **sent}
         if authorization is not None:
             # Not sent on to where a redirect points (S3's signed URLs refuse it).
-            request.add_unredirected_header("Authorization", authorization)
+            sent["Authorization"] = authorization
+        for _ in range(_MAX_REDIRECTS + 1):
+            answer = self._request(plain_url, sent, deadline)
+            location = answer.headers.get("Location")
+            if answer.status in _REDIRECTS and location:
+                answer.close()
+                plain_url = urljoin(plain_url, location)
+                sent.pop("Authorization", None)
+                continue
+            if 200 <= answer.status < 300 or answer.status in answers:
+                return answer
+            answer.close()
+            raise _http_error(answer.status, answer.reason)
+        raise _Permanent(f"more than {_MAX_REDIRECTS} redirects")
+
+    def _request(self, url: str, headers: Mapping[str, str], deadline: float | None) -> Answer:
+        self._tls_context()  # a broken CA setting is named whatever the URL's scheme
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _Permanent(f"a redirect to {redact(url)} is not followed")
+        default = 443 if parts.scheme == "https" else 80
         try:
-            return opener.open(request, timeout=self._timeouts.connect)
-        except urllib.error.HTTPError as error:
-            if error.code in answers:
-                return error  # a response like any other: status, headers, body
-            error.close()
-            raise _http_error(error.code, error.reason) from None
-        except urllib.error.URLError as error:
-            raise _url_error(error.reason) from None
+            port = parts.port or default
+        except ValueError:
+            raise _Permanent("the URL's port is not a number") from None
+        hostport = parts.netloc.rpartition("@")[2]
+        proxy = proxy_for(parts.scheme, hostport, self._proxies)
+        target = Target(parts.scheme, parts.hostname, port, proxy)
+        path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        sent = dict(headers)
+        if proxy is not None and parts.scheme == "http":
+            path = f"{parts.scheme}://{hostport}{path}"  # the whole URL, to the proxy
+            if proxy.authorization:
+                sent["Proxy-Authorization"] = proxy.authorization
+        connect = self._timeouts.connect
+        if deadline is not None:
+            connect = max(min(connect, deadline - time.monotonic()), _LEAST_CONNECT)
+        try:
+            return self._pools.get(target, path, sent, connect_timeout=connect, url=url)
+        except ssl.SSLCertVerificationError as error:
+            raise _Permanent(
+                f"the server's TLS certificate was not accepted: {error.verify_message}"
+            ) from None
         except (OSError, http.client.HTTPException) as error:
             raise _Transient(_describe(error)) from None
+
+    def _tls_context(self) -> ssl.SSLContext:
+        with self._tls_lock:
+            if self._tls is None:
+                self._tls = ssl_context(self._trust_env)
+            return self._tls
 
 
 def _read(body: IO[bytes], size: int) -> bytes:
@@ -309,15 +380,9 @@ def _http_error(code: int, reason: object) -> Exception:
     return _Permanent(text, code)
 
 
-def _url_error(reason: object) -> Exception:
-    if isinstance(reason, ssl.SSLCertVerificationError):
-        return _Permanent(f"the server's TLS certificate was not accepted: {reason.verify_message}")
-    if isinstance(reason, BaseException):
-        return _Transient(_describe(reason))
-    return _Transient(str(reason))
-
-
 def _describe(error: BaseException) -> str:
+    if isinstance(error, LookupTimedOut):
+        return "the host name lookup did not finish in time"
     if isinstance(error, socket.gaierror):
         return f"the host name could not be resolved ({error.strerror})"
     if isinstance(error, ConnectionRefusedError):

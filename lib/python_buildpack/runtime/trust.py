@@ -8,11 +8,10 @@ settings reach pip and every download the buildpack makes itself.
 from __future__ import annotations
 
 import base64
-import http.client
 import os
 import ssl
-import urllib.request
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from ..errors import InvalidTrustSetting
@@ -63,40 +62,28 @@ def proxy_settings(trust_env: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-class _ProxyHandler(urllib.request.ProxyHandler):
-    """urllib's ProxyHandler reads NO_PROXY from os.environ; this one uses `proxies`.
+@dataclass(frozen=True)
+class Proxy:
+    """Where a request goes instead: the proxy's host and port, and its Basic credentials."""
 
-    It subclasses ProxyHandler so that build_opener() adds no environment-reading
-    default one.
-    """
+    host: str
+    port: int
+    authorization: str | None = field(default=None, repr=False)
 
-    def __init__(self, proxies: Mapping[str, str]) -> None:
-        super().__init__({})
-        self._settings = dict(proxies)
 
-    def http_open(self, req: urllib.request.Request) -> None:
-        self._route(req)
-
-    def https_open(self, req: urllib.request.Request) -> None:
-        self._route(req)
-
-    def _route(self, req: urllib.request.Request) -> None:
-        proxy = self._settings.get(req.type)
-        if not proxy:
-            return
-        if _bypasses_proxy(req.host, self._settings.get("no", "")):
-            return
-        parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
-        if parts.username is not None:
-            user_pass = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-            creds = base64.b64encode(user_pass.encode()).decode("ascii")
-            req.add_header("Proxy-authorization", f"Basic {creds}")
-        host = parts.hostname or ""
-        hostport = f"[{host}]" if ":" in host else host
-        if parts.port:
-            hostport = f"{hostport}:{parts.port}"
-        # With an https URL, set_proxy makes urllib tunnel through the proxy (CONNECT).
-        req.set_proxy(hostport, req.type)
+def proxy_for(scheme: str, host: str, settings: Mapping[str, str]) -> Proxy | None:
+    """The proxy `proxy_settings` name for a URL's scheme and host, unless NO_PROXY
+    lists the host. An https URL goes through it in a tunnel (CONNECT), as in urllib."""
+    proxy = settings.get(scheme)
+    if not proxy or _bypasses_proxy(host, settings.get("no", "")):
+        return None
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    authorization = None
+    if parts.username is not None:
+        user_pass = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+        authorization = "Basic " + base64.b64encode(user_pass.encode()).decode("ascii")
+    default = 443 if parts.scheme == "https" else 80
+    return Proxy(parts.hostname or "", parts.port or default, authorization)
 
 
 def _bypasses_proxy(hostport: str, no_proxy: str) -> bool:
@@ -109,86 +96,3 @@ def _bypasses_proxy(hostport: str, no_proxy: str) -> bool:
         if name and (host == name or host.endswith(f".{name}")):
             return True
     return False
-
-
-class _HTTPConnection(http.client.HTTPConnection):
-    """The connect timeout is the one urlopen() gets; reads get their own."""
-
-    def __init__(
-        self,
-        host: str,
-        /,
-        *,
-        port: int | None = None,
-        timeout: float = 10.0,
-        source_address: tuple[str, int] | None = None,
-        blocksize: int = 8192,
-        read_timeout: float = 60.0,
-    ) -> None:
-        super().__init__(
-            host, port=port, timeout=timeout, source_address=source_address, blocksize=blocksize
-        )
-        self._read_timeout = read_timeout
-
-    def connect(self) -> None:
-        super().connect()
-        self.sock.settimeout(self._read_timeout)
-
-
-class _HTTPSConnection(http.client.HTTPSConnection):
-    def __init__(
-        self,
-        host: str,
-        /,
-        *,
-        port: int | None = None,
-        timeout: float = 10.0,
-        source_address: tuple[str, int] | None = None,
-        blocksize: int = 8192,
-        context: ssl.SSLContext | None = None,
-        read_timeout: float = 60.0,
-    ) -> None:
-        super().__init__(
-            host,
-            port=port,
-            timeout=timeout,
-            source_address=source_address,
-            context=context,
-            blocksize=blocksize,
-        )
-        self._read_timeout = read_timeout
-
-    def connect(self) -> None:
-        super().connect()  # TCP, proxy tunnel and TLS handshake, under the connect timeout
-        self.sock.settimeout(self._read_timeout)
-
-
-class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, read_timeout: float) -> None:
-        super().__init__()
-        self._read_timeout = read_timeout
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_HTTPConnection, req, read_timeout=self._read_timeout)
-
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, context: ssl.SSLContext, read_timeout: float) -> None:
-        super().__init__(context=context)
-        self._ssl_context = context
-        self._read_timeout = read_timeout
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(
-            _HTTPSConnection, req, context=self._ssl_context, read_timeout=self._read_timeout
-        )
-
-
-def build_opener(
-    trust_env: Mapping[str, str], read_timeout: float
-) -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(
-        _ProxyHandler(proxy_settings(trust_env)),
-        _HTTPHandler(read_timeout),
-        _HTTPSHandler(ssl_context(trust_env), read_timeout),
-    )
