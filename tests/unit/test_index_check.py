@@ -36,7 +36,7 @@ from python_buildpack.cache.index_pages import (
     sources_from_settings,
 )
 from python_buildpack.runtime.download import Client, Timeouts
-from python_buildpack.runtime.pool import system_resolve
+from python_buildpack.runtime.lookups import system_resolve
 from support.index_server import IndexServer, make_certificate, serve_index
 from support.wheels import build_wheel
 

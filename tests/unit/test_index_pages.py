@@ -15,16 +15,14 @@ from python_buildpack.cache.index_pages import (
     PageSet,
     PipPages,
     Source,
-    file_url,
-    files_digest,
     locations,
-    page_files,
     parse_pip_log,
     selected_files,
     source_key,
     sources_from_settings,
     without_userinfo,
 )
+from python_buildpack.cache.page_files import file_url, files_digest, page_files
 
 DATA = Path(__file__).parent / "data"
 TOKEN_INDEX = "http://tok3n@127.0.0.1:8001/simple/"

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..runtime.download import Client, DownloadError, Timeouts
-from ..runtime.pool import POOL_SIZE, Resolve
+from ..runtime.lookups import Resolve
+from ..runtime.pool import POOL_SIZE
 from ..text import redact
 from .index_pages import (
     ABSENT,
@@ -29,8 +30,6 @@ from .index_pages import (
     PageSet,
     PipPages,
     Source,
-    files_digest,
-    page_files,
     page_url,
     parse_pip_log,
     selected_files,
@@ -38,6 +37,7 @@ from .index_pages import (
     urls_by_key,
     without_userinfo,
 )
+from .page_files import files_digest, page_files
 
 Status = Literal["unchanged", "changed", "uncheckable", "failed"]
 # Pages at once: one thread per kept-alive connection of the index's pool, each taking

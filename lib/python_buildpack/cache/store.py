@@ -146,22 +146,30 @@ class CacheStore:
         """Link (or copy) env/ into dest and check, in the same pass, that env/ holds
         exactly what the manifest describes; with `content`, by reading every file,
         else only those whose identity changed since they were last read. Returns
-        what differs (nothing: dest is good). Whatever was at dest goes only after
-        the check: removing an earlier restore's links would move the ctimes."""
+        what differs (nothing: dest is good; else dest is gone)."""
         if not self.env_dir.is_dir():
             remove_tree(dest)
             return ["the cached environment is missing"]
         dest.parent.mkdir(parents=True, exist_ok=True)
-        staging = dest.with_name(f".{dest.name}.restoring")
-        remove_tree(staging)
+        # Into dest itself when it is free; else beside it, and dest goes after the
+        # check: removing an earlier restore's links would move the ctimes.
+        busy = os.path.lexists(dest)
+        target = dest.with_name(f".{dest.name}.restoring") if busy else dest
+        remove_tree(target)
         known = {} if content else self.identities.read()
-        found = self.place(self.env_dir, staging, expected=manifest.contents, known=known)
+        try:
+            found = self.place(self.env_dir, target, expected=manifest.contents, known=known)
+        except BaseException:
+            remove_tree(target)
+            raise
         files = sum(1 for entry in manifest.contents.values() if entry[0] != "link")
         self.files_read = (found.read, files)
-        remove_tree(dest)
         if found.problems:
+            remove_tree(dest)
             return _changed_files(found.problems)
-        staging.rename(dest)
+        if target != dest:
+            remove_tree(dest)
+            target.rename(dest)
         self.identities.keep(found.identities, known)
         return []
 

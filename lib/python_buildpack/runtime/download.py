@@ -17,7 +17,6 @@ import gzip
 import hashlib
 import http.client
 import os
-import socket
 import ssl
 import tempfile
 import threading
@@ -30,11 +29,22 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ..text import redact
 from .credentials import credentials
-from .pool import POOL_SIZE, Answer, LookupTimedOut, Pools, Resolve, Target, system_resolve
+from .failures import (
+    Missing,
+    Permanent,
+    Transient,
+    content_length,
+    describe,
+    http_error,
+    open_file,
+    read_body,
+)
+from .lookups import Resolve, system_resolve
+from .pool import POOL_SIZE, Answer, Pools, Target
 from .trust import proxy_for, proxy_settings, ssl_context
 
 _CHUNK = 1 << 20
@@ -92,24 +102,6 @@ class Response:
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
-
-
-class _Failure(Exception):
-    def __init__(self, text: str, status: int | None = None) -> None:
-        super().__init__(text)
-        self.status = status  # the HTTP status, if the server gave one
-
-
-class _Missing(_Failure):
-    """The server or file system says there is no such file."""
-
-
-class _Transient(_Failure):
-    """A failure that may go away if we try again (network, 5xx)."""
-
-
-class _Permanent(_Failure):
-    """A failure that trying again will not fix (401, a bad certificate, EACCES)."""
 
 
 class Client:
@@ -188,7 +180,7 @@ class Client:
 
         def small() -> bytes:
             with self._open(url, accept) as body:
-                return _read(body, limit)
+                return read_body(body, limit)
 
         return self._retrying(url, small)
 
@@ -213,24 +205,24 @@ class Client:
         def once() -> Response:
             if urlsplit(url).scheme == "file":
                 try:
-                    with _open_file(url) as file:
-                        return Response(200, {}, _read(file, limit), url)
-                except _Missing:
+                    with open_file(url) as file:
+                        return Response(200, {}, read_body(file, limit), url)
+                except Missing:
                     return Response(404, {}, b"", url)
             with self._open(url, sent, answers, deadline) as answer:
                 got = {k.lower(): v for k, v in answer.headers.items()}
-                raw = _read(answer, limit + 1)
+                raw = read_body(answer, limit + 1)
                 status, final = int(answer.getcode()), answer.geturl()
             if len(raw) > limit:
-                raise _Permanent(f"the answer is larger than {limit} bytes")
-            expected = _content_length(answer) if status != 304 else None
+                raise Permanent(f"the answer is larger than {limit} bytes")
+            expected = content_length(answer) if status != 304 else None
             if expected is not None and len(raw) != expected:
-                raise _Transient(f"the connection closed after {len(raw)} of {expected} bytes")
+                raise Transient(f"the connection closed after {len(raw)} of {expected} bytes")
             if got.get("content-encoding", "").lower() == "gzip" and raw:
                 try:
                     raw = gzip.decompress(raw)
                 except (OSError, EOFError, zlib.error) as error:
-                    raise _Transient(f"the gzipped answer could not be read: {error}") from None
+                    raise Transient(f"the gzipped answer could not be read: {error}") from None
             return Response(status, got, raw, final)
 
         return self._retrying(url, once, deadline)
@@ -240,15 +232,15 @@ class Client:
         while True:
             try:
                 return action()
-            except _Missing as missing:
+            except Missing as missing:
                 raise DownloadError(
                     url, str(missing), missing=True, retryable=False, status=missing.status
                 ) from None
-            except _Permanent as error:
+            except Permanent as error:
                 raise DownloadError(
                     url, str(error), missing=False, retryable=False, status=error.status
                 ) from None
-            except _Transient as error:
+            except Transient as error:
                 pause = min(self._backoff * 2.0**attempt, 10.0)
                 late = deadline is not None and time.monotonic() + pause >= deadline
                 if attempt >= self._retries or late:
@@ -266,15 +258,15 @@ class Client:
             out.truncate()
         digest = hashlib.sha256()
         with self._open(url) as body:
-            expected_size = _content_length(body)
+            expected_size = content_length(body)
             size = 0
-            while chunk := _read(body, _CHUNK):
+            while chunk := read_body(body, _CHUNK):
                 digest.update(chunk)
                 if out is not None:
                     out.write(chunk)
                 size += len(chunk)
         if expected_size is not None and size != expected_size:
-            raise _Transient(f"the connection closed after {size} of {expected_size} bytes")
+            raise Transient(f"the connection closed after {size} of {expected_size} bytes")
         return digest.hexdigest()
 
     def _open(
@@ -287,7 +279,7 @@ class Client:
         """The answer (a 2xx, or a status in `answers`), after redirects; or a file.
         `headers`: what to send, or only the Accept header."""
         if urlsplit(url).scheme == "file":
-            return _open_file(url)
+            return open_file(url)
         plain_url, authorization = credentials(url, self._trust_env)
         sent = {"Accept": headers} if isinstance(headers, str) else dict(headers)
         sent = {"User-Agent": _AGENT, **sent}
@@ -305,19 +297,19 @@ class Client:
             if 200 <= answer.status < 300 or answer.status in answers:
                 return answer
             answer.close()
-            raise _http_error(answer.status, answer.reason)
-        raise _Permanent(f"more than {_MAX_REDIRECTS} redirects")
+            raise http_error(answer.status, answer.reason)
+        raise Permanent(f"more than {_MAX_REDIRECTS} redirects")
 
     def _request(self, url: str, headers: Mapping[str, str], deadline: float | None) -> Answer:
         self._tls_context()  # a broken CA setting is named whatever the URL's scheme
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise _Permanent(f"a redirect to {redact(url)} is not followed")
+            raise Permanent(f"a redirect to {redact(url)} is not followed")
         default = 443 if parts.scheme == "https" else 80
         try:
             port = parts.port or default
         except ValueError:
-            raise _Permanent("the URL's port is not a number") from None
+            raise Permanent("the URL's port is not a number") from None
         hostport = parts.netloc.rpartition("@")[2]
         proxy = proxy_for(parts.scheme, hostport, self._proxies)
         target = Target(parts.scheme, parts.hostname, port, proxy)
@@ -333,64 +325,14 @@ class Client:
         try:
             return self._pools.get(target, path, sent, connect_timeout=connect, url=url)
         except ssl.SSLCertVerificationError as error:
-            raise _Permanent(
+            raise Permanent(
                 f"the server's TLS certificate was not accepted: {error.verify_message}"
             ) from None
         except (OSError, http.client.HTTPException) as error:
-            raise _Transient(_describe(error)) from None
+            raise Transient(describe(error)) from None
 
     def _tls_context(self) -> ssl.SSLContext:
         with self._tls_lock:
             if self._tls is None:
                 self._tls = ssl_context(self._trust_env)
             return self._tls
-
-
-def _read(body: IO[bytes], size: int) -> bytes:
-    try:
-        return body.read(size)
-    except (OSError, http.client.HTTPException) as error:
-        raise _Transient(_describe(error)) from None
-
-
-def _open_file(url: str) -> IO[bytes]:
-    path = urllib.request.url2pathname(unquote(urlsplit(url).path))
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise _Missing("no such file") from None
-    except OSError as error:
-        raise _Permanent(error.strerror or str(error)) from None
-
-
-def _content_length(body: IO[bytes]) -> int | None:
-    headers = getattr(body, "headers", None)
-    value = headers.get("Content-Length") if headers is not None else None
-    return int(value) if value and value.isdigit() else None
-
-
-def _http_error(code: int, reason: object) -> Exception:
-    text = f"HTTP {code} {reason}".rstrip()
-    # S3 answers 403 instead of 404 for a missing key when the bucket does not allow
-    # listing, as heroku-buildpack-python's lib/python.sh notes.
-    if code in (403, 404, 410):
-        return _Missing(text, code)
-    if code >= 500 or code in (408, 429):
-        return _Transient(text, code)
-    return _Permanent(text, code)
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, LookupTimedOut):
-        return "the host name lookup did not finish in time"
-    if isinstance(error, socket.gaierror):
-        return f"the host name could not be resolved ({error.strerror})"
-    if isinstance(error, ConnectionRefusedError):
-        return "the connection was refused"
-    if isinstance(error, TimeoutError):
-        return "the server did not answer in time"
-    if isinstance(error, http.client.IncompleteRead):
-        return "the connection closed before the whole file was received"
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror[0].lower() + error.strerror[1:]
-    return redact(str(error)) or type(error).__name__

@@ -23,92 +23,22 @@ closed; then the request goes at once on a new connection: that is not a failure
 
 from __future__ import annotations
 
-import concurrent.futures
 import http.client
 import select
 import socket
 import ssl
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .lookups import Lookups, Resolve, connect_tcp
 from .trust import Proxy
 
-Address = tuple[int, int, int, Any]  # (family, type, proto, sockaddr), as getaddrinfo gives
-Resolve = Callable[[str, int], Sequence[Address]]
 POOL_SIZE = 8  # connections per host, as pip's (urllib3's pool_maxsize is 10)
 _DRAIN = 64 * 1024  # an unread rest up to this size is read, to keep the connection
 # Errors a reused connection gives when the server closed it between two requests.
 _STALE = (ConnectionError, http.client.BadStatusLine, ssl.SSLEOFError, ssl.SSLZeroReturnError)
-
-
-def system_resolve(host: str, port: int) -> list[Address]:
-    """getaddrinfo, looked up when called (so a test may patch the socket module)."""
-    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [(family, kind, proto, address) for family, kind, proto, _, address in found]
-
-
-class LookupTimedOut(TimeoutError):
-    """The host name lookup did not finish within the connect timeout."""
-
-
-class Lookups:
-    """The addresses of each (host, port), looked up once and shared (see the docstring)."""
-
-    def __init__(self, resolve: Resolve) -> None:
-        self._resolve = resolve
-        self._lock = threading.Lock()
-        self._found: dict[tuple[str, int], concurrent.futures.Future[list[Address]]] = {}
-
-    def addresses(self, host: str, port: int, timeout: float) -> list[Address]:
-        key = (host, port)
-        with self._lock:
-            pending = self._found.get(key)
-            if pending is None:
-                pending = self._found[key] = self._start(host, port)
-        try:
-            return pending.result(timeout)
-        except BaseException:
-            if not pending.done():  # still running: a retry waits for the same lookup
-                raise LookupTimedOut(f"the lookup of {host} did not finish in time") from None
-            with self._lock:  # it failed: the next attempt asks again
-                if self._found.get(key) is pending:
-                    del self._found[key]
-            raise
-
-    def _start(self, host: str, port: int) -> concurrent.futures.Future[list[Address]]:
-        # A thread of its own (a daemon: getaddrinfo cannot be cancelled, and a stalled
-        # one must not keep the build's process alive), so that waiting can time out.
-        future: concurrent.futures.Future[list[Address]] = concurrent.futures.Future()
-
-        def run() -> None:
-            try:
-                found = list(self._resolve(host, port))
-                if not found:
-                    raise socket.gaierror(socket.EAI_NONAME, "no address for the host name")
-                future.set_result(found)
-            except BaseException as error:  # handed to the callers waiting for it
-                future.set_exception(error)
-
-        threading.Thread(target=run, name=f"lookup {host}", daemon=True).start()
-        return future
-
-
-def _connect(lookups: Lookups, host: str, port: int, timeout: float) -> socket.socket:
-    """A TCP connection to the first address of `host` that answers."""
-    last: OSError | None = None
-    for family, kind, proto, address in lookups.addresses(host, port, timeout):
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.settimeout(timeout)
-            sock.connect(address)
-        except OSError as error:
-            sock.close()
-            last = error
-            continue
-        return sock
-    raise last or OSError("no address to connect to")
 
 
 class Connection(http.client.HTTPConnection):
@@ -129,7 +59,7 @@ class Connection(http.client.HTTPConnection):
     def _open_socket(
         self, address: tuple[str, int], timeout: float, source_address: object = None
     ) -> socket.socket:
-        return _connect(self._lookups, address[0], address[1], timeout)
+        return connect_tcp(self._lookups, address[0], address[1], timeout)
 
     def connect(self) -> None:
         super().connect()
