@@ -25,6 +25,7 @@ from support.cache_checks import (
     build_ok,
     reasons,
     report,
+    tamper_keeping_size_and_mtime,
 )
 from support.wheels import build_wheel
 
@@ -101,20 +102,6 @@ def test_cache_on_the_build_filesystem_says_nothing_about_copying(
 # --- what the restore check trusts (README: "What the cache trusts") ----------------
 
 
-def _tamper_keeping_size_and_mtime(path: Path) -> None:
-    """Change a byte in place: same inode, size, mode and mtime (put back)."""
-    st = path.stat()
-    data = bytearray(path.read_bytes())
-    data[0:1] = b"#" if data[0:1] != b"#" else b" "
-    with path.open("r+b") as handle:
-        handle.write(bytes(data))
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-    after = path.stat()
-    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
-        st.st_ino, st.st_size, st.st_mtime_ns
-    )
-
-
 @pytest.mark.parametrize("where", ["same filesystem", "another filesystem"])
 def test_cached_file_changed_keeping_size_and_mtime_is_never_shipped(
     app: App, wheelhouse: Path, tmp_path: Path, request: pytest.FixtureRequest, where: str
@@ -129,10 +116,10 @@ def test_cached_file_changed_keeping_size_and_mtime_is_never_shipped(
     build_ok(app, cache)
     cached = next((cache / "python" / "env").rglob("alpha/__init__.py"))
     rel = cached.relative_to(cache / "python" / "env").as_posix()
-    _tamper_keeping_size_and_mtime(cached)
+    tamper_keeping_size_and_mtime(cached)
     # The pristine runtime a rebuild starts from is checked the same way.
     runtime_file = next((cache / "python" / "runtimes").glob("*/lib/python3*/os.py"))
-    _tamper_keeping_size_and_mtime(runtime_file)
+    tamper_keeping_size_and_mtime(runtime_file)
 
     checked, result = build_ok(app, cache)
     why = f"a file in the cached environment changed since it was saved: {rel}"

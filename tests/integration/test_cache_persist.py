@@ -31,6 +31,7 @@ from support.cache_checks import (
     build_ok,
     reasons,
     report,
+    tamper_keeping_size_and_mtime,
 )
 from support.index_server import IndexServer
 from support.wheels import build_wheel
@@ -70,34 +71,29 @@ def _replace(cache: Path, fill: Callable[[Path], None]) -> Path:
     return cache
 
 
-def gnu_tar(cache: Path) -> Path:
-    """GNU tar's own format: mtimes to the second."""
-    archive = cache.with_suffix(".tar")
-    _run("tar", "--format=gnu", "-cf", archive, cache.name, cwd=cache.parent)
+def _through_archive(cache: Path, suffix: str, pack: list[str], unpack: list[str]) -> Path:
+    """`pack ARCHIVE CACHE`, the cache removed, `unpack ARCHIVE`: as a CI cache does."""
+    archive = cache.with_suffix(suffix)
+    _run(*pack, archive, cache.name, cwd=cache.parent)
     shutil.rmtree(cache)
-    _run("tar", "-xf", archive, cwd=cache.parent)
+    _run(*unpack, archive, cwd=cache.parent)
     archive.unlink()
     return cache
+
+
+def gnu_tar(cache: Path) -> Path:
+    """GNU tar's own format: mtimes to the second."""
+    return _through_archive(cache, ".tar", ["tar", "--format=gnu", "-cf"], ["tar", "-xf"])
 
 
 def pax_tar(cache: Path) -> Path:
     """POSIX pax (what Python's tarfile writes): mtimes to the nanosecond."""
-    archive = cache.with_suffix(".tar")
-    _run("tar", "--format=posix", "-cf", archive, cache.name, cwd=cache.parent)
-    shutil.rmtree(cache)
-    _run("tar", "-xf", archive, cwd=cache.parent)
-    archive.unlink()
-    return cache
+    return _through_archive(cache, ".tar", ["tar", "--format=posix", "-cf"], ["tar", "-xf"])
 
 
 def zip_unzip(cache: Path) -> Path:
     """GitLab CI's cache: a zip with symlinks stored as links; mtimes to the second."""
-    archive = cache.with_suffix(".zip")
-    _run("zip", "-qry", archive, cache.name, cwd=cache.parent)
-    shutil.rmtree(cache)
-    _run("unzip", "-q", archive, cwd=cache.parent)
-    archive.unlink()
-    return cache
+    return _through_archive(cache, ".zip", ["zip", "-qry"], ["unzip", "-q"])
 
 
 def cp_a(cache: Path) -> Path:
@@ -245,13 +241,6 @@ def test_uv_app_cache_survives(
     assert distributions(updated)["beta"] == "2.0"
 
 
-def _tamper_keeping_size(path: Path, mtime_ns: int) -> None:
-    data = bytearray(path.read_bytes())
-    data[0:1] = b"#" if data[0:1] != b"#" else b" "
-    path.write_bytes(bytes(data))
-    os.utime(path, ns=(mtime_ns, mtime_ns))
-
-
 @pytest.mark.parametrize("method", ["gnu tar", "cp -a"])
 def test_file_changed_after_a_round_trip_is_never_shipped(
     app: App, wheelhouse: Path, tmp_path: Path, method: str
@@ -263,7 +252,7 @@ def test_file_changed_after_a_round_trip_is_never_shipped(
     build_ok(app, cache)
     cache = METHODS[method](cache)
     cached = next((cache / "python" / "env").rglob("alpha/__init__.py"))
-    _tamper_keeping_size(cached, cached.stat().st_mtime_ns)
+    tamper_keeping_size_and_mtime(cached)
 
     build_dir, result = build_ok(app, cache)
     rel = cached.relative_to(cache / "python" / "env").as_posix()

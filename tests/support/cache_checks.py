@@ -253,3 +253,17 @@ def serve_directory(directory: Path, port: int = 0) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def tamper_keeping_size_and_mtime(path: Path) -> None:
+    """Change the first byte in place: the same inode, size, mode and mtime (set back)."""
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[0:1] = b"#" if data[0:1] != b"#" else b" "
+    with path.open("r+b") as handle:
+        handle.write(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        st.st_ino, st.st_size, st.st_mtime_ns
+    )

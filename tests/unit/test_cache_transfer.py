@@ -20,6 +20,7 @@ from python_buildpack.cache.store import check_after_hooks
 from python_buildpack.config import check_config_vars
 from python_buildpack.errors import UnknownConfigValue
 from python_buildpack.output import Output
+from support.cache_checks import tamper_keeping_size_and_mtime
 
 SIX = "lib/python3.12/site-packages/six.py"
 
@@ -54,13 +55,6 @@ def no_hard_links(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(os, "link", link)
     return attempts
-
-
-def tamper_keeping_size_and_mtime(path: Path) -> None:
-    st = path.stat()
-    with path.open("r+b") as handle:
-        handle.write(b"y")
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 # --- which mode ---------------------------------------------------------------------

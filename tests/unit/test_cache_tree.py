@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from python_buildpack.cache import tree
+from support.cache_checks import tamper_keeping_size_and_mtime
 
 
 def write(path: Path, text: str) -> Path:
@@ -24,13 +25,6 @@ def small_tree(root: Path) -> Path:
     os.utime(root / "lib" / "pkg" / "mod.py", ns=(1_000_000_000, 1_500_000_123))
     os.symlink("run", root / "bin" / "alias")
     return root
-
-
-def tamper_keeping_size_and_mtime(path: Path) -> None:
-    st = path.stat()
-    with path.open("r+b") as handle:
-        handle.write(b"y")
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 def test_contents_name_every_file_by_size_mode_mtime_and_sha256(tmp_path: Path) -> None:
