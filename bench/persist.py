@@ -90,10 +90,6 @@ def measure_app(session: bench.Session, workdir: Path, other: Path, n: int,
     previous: dict[str, Path] = {}
     for kind, cache in caches.items():
         previous[kind], _ = runner.build("cold", cache, "empty", timed=False, run=0)
-    # The floor copies an environment of its own: `cp -al` of a build dir would link
-    # the cache's files and move their ctimes, so the next build would read them all.
-    floor_env = session.fresh("floor-source")
-    shutil.copytree(previous["in place"] / ".heroku" / "python", floor_env, symlinks=True)
     samples: dict[str, list[float]] = {}
     for number in range(1, runs + 1):
         for kind, cache in caches.items():
@@ -106,7 +102,7 @@ def measure_app(session: bench.Session, workdir: Path, other: Path, n: int,
             samples.setdefault(kind, []).append(sample.seconds)
             bench.log(f"   N={n} run {number} {kind:<9} {sample.seconds:7.3f} s")
         runner.env_dir = plain_env
-        runner.floor_a(floor_env, number)
+        runner.floor_a(previous["in place"] / ".heroku" / "python", number)
     medians = {kind: statistics.median(v) for kind, v in samples.items()}
     medians["floor"] = result.median("floor_a") or 0.0
     return medians, result.files_in_env or 0, result.errors
