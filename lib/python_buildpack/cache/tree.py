@@ -108,10 +108,10 @@ def walk(
     """Every file below root, by content: a file whose identity is in `known` as it
     stands is not read again; any other is hashed. With `expected` (the saved
     contents), what differs is a problem, and (with `heal`) a file with the saved
-    content gets the saved mode and mtime back. With `link_to`, the tree is also recreated there, by
-    hard links, or by copies when `copy` is set or the first link fails with EXDEV
-    (another filesystem); once a problem is found nothing more is placed, and the
-    caller removes `link_to`."""
+    content gets the saved mode and mtime back. With `link_to`, the tree is also
+    recreated there, by hard links, or by copies when `copy` is set or the first
+    link fails with EXDEV (another filesystem); once a problem is found nothing more
+    is placed, and the caller removes `link_to`."""
     found = Walk()
     pending = [("", str(root))]
     while pending and len(found.problems) < limit:
