@@ -127,8 +127,9 @@ class CleanBuilds:
     """Clean builds of each set of inputs, made once per module (per test worker):
     every test of the module builds with one app dir, so they compare as equal."""
 
-    def __init__(self, app_dir: Path) -> None:
-        self.app_dir = app_dir
+    def __init__(self, root: Path) -> None:
+        self.root = root  # the module's: a passing test's tmp_path is removed
+        self.app_dir = root / "app"
         self.made: dict[str, Path] = {}
 
     def use(self, app: App) -> App:
@@ -139,13 +140,14 @@ class CleanBuilds:
         if inputs not in self.made:
             clean_dir, clean = app.clean_build()
             assert clean.returncode == 0, str(clean)
-            self.made[inputs] = clean_dir
+            self.made[inputs] = self.root / f"clean-{len(self.made)}"
+            shutil.move(clean_dir, self.made[inputs])
         assert_same_prefix(build_dir, self.made[inputs])
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> CleanBuilds:
-    return CleanBuilds(tmp_path_factory.mktemp("persist") / "app")
+    return CleanBuilds(tmp_path_factory.mktemp("persist"))
 
 
 def cold_build(app: App, cache: Path, clean: CleanBuilds, inputs: str) -> None:
