@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from python_buildpack.cache.files import file_sha256
 from python_buildpack.errors import VendoredDependencyUnavailable
 from python_buildpack.runtime import vendoring
 from python_buildpack.runtime.vendoring import (
@@ -20,7 +21,6 @@ from python_buildpack.runtime.vendoring import (
     find_wheel,
     parse_pins,
     read_pins,
-    sha256_of,
     vendor_is_complete,
 )
 from support.wheels import build_wheel
@@ -62,7 +62,7 @@ def pin_for(wheel: Path, name: str, version: str) -> PinnedWheel:
 def test_pinned_wheel_is_found_in_the_first_dir_that_has_it(tmp_path: Path) -> None:
     wheel = build_wheel(tmp_path / "cache", "pip-requirements-parser", "32.0.1")
     pin = pin_for(wheel, "pip-requirements-parser", "32.0.1")
-    assert sha256_of(wheel) == pin.sha256
+    assert file_sha256(wheel) == pin.sha256
     assert find_wheel(pin, tmp_path / "vendor-missing", tmp_path / "cache") == wheel
 
 

@@ -1,12 +1,25 @@
-"""Writing the cache's files safely: atomically, durably, and removing trees."""
+"""The cache's file primitives: a file's sha256, an atomic write, removing a tree."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+_READ = 1 << 20
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    buffer = bytearray(_READ)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as handle:
+        while n := handle.readinto(buffer):
+            digest.update(view[:n])
+    return digest.hexdigest()
 
 
 def fsync_dir(path: Path) -> None:

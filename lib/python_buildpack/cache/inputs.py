@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ..runtime.vendoring import sha256_of as file_digest
 from .changes import NESTED, Change, differences, rebuild_if_changed, rebuild_metadata
+from .files import file_sha256 as file_digest
 
 # Bumped when a field is added, removed or changes meaning: an older fingerprint
 # then reads as "written by another version of the buildpack".

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import shutil
 import tempfile
@@ -36,23 +35,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import file_sha256
+
 # relpath -> [size, mode, mtime_ns, sha256] for a file, ["link", target] for a symlink.
 Contents = dict[str, list[object]]
 # relpath -> [inode, size, mtime_ns, ctime_ns, nlink, sha256] of a file.
 Identities = dict[str, list[object]]
-
-_READ = 1 << 20
-
-
-def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    buffer = bytearray(_READ)
-    view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as handle:
-        while n := handle.readinto(buffer):
-            digest.update(view[:n])
-    return digest.hexdigest()
-
 
 def _identity(st: os.stat_result, sha: str) -> list[object]:
     return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink, sha]

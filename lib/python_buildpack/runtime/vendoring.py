@@ -9,7 +9,6 @@ runs before anything else is importable, with the stack's bare python3.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -21,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache.files import file_sha256
 from ..errors import VendoredDependencyUnavailable
 from .download import Client, DownloadError
 
@@ -58,14 +58,6 @@ def read_pins(buildpack_dir: Path, name: str) -> list[PinnedWheel]:
     return parse_pins((buildpack_dir / "requirements" / name).read_text(encoding="utf-8"))
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _wheel_url(pin: PinnedWheel, client: Client) -> str:
     """Find the file with the pinned hash in the index's PEP 691 JSON page."""
     page = f"{SIMPLE_INDEX_URL}/{pin.name}/"
@@ -81,7 +73,7 @@ def fetch_wheel(pin: PinnedWheel, dest_dir: Path, trust_env: Mapping[str, str]) 
     """The pinned wheel in dest_dir, downloaded and checked if not there yet."""
     dest_dir.mkdir(parents=True, exist_ok=True)
     existing = [
-        p for p in dest_dir.glob(f"{_wheel_prefix(pin)}-*.whl") if sha256_of(p) == pin.sha256
+        p for p in dest_dir.glob(f"{_wheel_prefix(pin)}-*.whl") if file_sha256(p) == pin.sha256
     ]
     if existing:
         return existing[0]
@@ -111,7 +103,7 @@ def _wheel_prefix(pin: PinnedWheel) -> str:
 def find_wheel(pin: PinnedWheel, *dirs: Path) -> Path | None:
     for directory in dirs:
         for path in sorted(directory.glob("*.whl")) if directory.is_dir() else []:
-            if path.name.lower().startswith(_wheel_prefix(pin)) and sha256_of(path) == pin.sha256:
+            if path.name.lower().startswith(_wheel_prefix(pin)) and file_sha256(path) == pin.sha256:
                 return path
     return None
 
