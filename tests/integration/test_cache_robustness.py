@@ -10,6 +10,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -49,10 +50,12 @@ def major_minor(runtime_mirror: tuple[Path, str]) -> str:
 def simple_app(app: App, wheelhouse: Path) -> None:
     build_wheel(wheelhouse, "alpha", "1.0", requires=["beta==1.0"])
     build_wheel(wheelhouse, "beta", "1.0")
-    app.write({
-        "requirements.txt": "-r requirements/base.txt\n",
-        "requirements/base.txt": "alpha==1.0\nbeta==1.0\n",
-    })
+    app.write(
+        {
+            "requirements.txt": "-r requirements/base.txt\n",
+            "requirements/base.txt": "alpha==1.0\nbeta==1.0\n",
+        }
+    )
 
 
 def big_wheel(wheelhouse: Path, files: int = 1500) -> None:
@@ -128,6 +131,10 @@ KILL_POINTS: dict[str, KillPoint] = {
 }
 
 
+def _output(running: RunningBuild) -> str:
+    return running.output
+
+
 def _kill_at(app: App, cache: Path, kill_point: KillPoint, attempts: int = 5) -> RunningBuild:
     """Start the build and kill it at the point. The points inside the save last
     microseconds (a few renames), and polling can miss them: a build that ran past
@@ -136,14 +143,12 @@ def _kill_at(app: App, cache: Path, kill_point: KillPoint, attempts: int = 5) ->
     shutil.copytree(cache, before, symlinks=True)
     for _ in range(attempts):
         running = start_build(app, cache)
-        if running.kill_when(lambda: kill_point.reached(cache, lambda: running.output)):
+        if running.kill_when(partial(kill_point.reached, cache, partial(_output, running))):
             return running
         assert running.proc.returncode == 0, running.output
         shutil.rmtree(cache)
         shutil.copytree(before, cache, symlinks=True)
-    raise AssertionError(
-        f"{attempts} builds ran past the kill point to the end:\n{running.output}"
-    )
+    raise AssertionError(f"{attempts} builds ran past the kill point to the end:\n{running.output}")
 
 
 @pytest.mark.parametrize("point", sorted(KILL_POINTS))
@@ -182,9 +187,7 @@ def test_build_killed_leaves_a_whole_cache_and_the_next_build_equals_clean(
         assert reasons(result.output, DISCARDING) == why
         assert data["cache_discard_reasons"] == why
     elif status == "updated":
-        assert reasons(result.output, UPDATING) == [
-            f"requirements/base.txt: {bigpkg} was added"
-        ]
+        assert reasons(result.output, UPDATING) == [f"requirements/base.txt: {bigpkg} was added"]
     assert_cache_whole(cache)
     assert not list((cache / "python").glob(".staging-*"))
     assert_equals_clean(app, third)
@@ -197,9 +200,9 @@ def test_build_killed_right_after_restoring_an_unchanged_environment_keeps_the_c
     # A hook that waits while the test wants it to: the kill then lands after the
     # restore for certain, before the build could end of its own accord.
     hold = tmp_path / "hold-the-build"
-    app.write({
-        "bin/post_compile": f"#!/usr/bin/env bash\nwhile [ -e '{hold}' ]; do sleep 0.1; done\n"
-    })
+    app.write(
+        {"bin/post_compile": f"#!/usr/bin/env bash\nwhile [ -e '{hold}' ]; do sleep 0.1; done\n"}
+    )
     build_ok(app, cache)
     manifest = (cache / "python" / "manifest.json").read_bytes()
 
@@ -476,8 +479,10 @@ def test_cache_switched_off_restores_nothing_saves_nothing_and_removes_the_old_o
 
 BAD_FILES: dict[str, tuple[dict[str, str], str]] = {
     "include-cycle": (
-        {"requirements/base.txt": "alpha==1.0\n-r more.txt\n",
-         "requirements/more.txt": "beta==1.0\n-r base.txt\n"},
+        {
+            "requirements/base.txt": "alpha==1.0\n-r more.txt\n",
+            "requirements/more.txt": "beta==1.0\n-r base.txt\n",
+        },
         "requirements/more.txt:2",
     ),
     "missing-include": (
