@@ -16,7 +16,7 @@ from .cache import store as cache
 from .cache.store import CacheStore
 from .context import BuildContext
 from .errors import BuildpackError, FilesystemFailed, filesystem
-from .install import app_dir, runtime, strategies
+from .install import app_dir, python, strategies
 from .managers.base import PackageManager
 from .report import BuildReport
 
@@ -85,7 +85,7 @@ def _build(
     resolved = python_version.resolve_python_version(requested)
     report.python_version = str(resolved)
     report.python_version_origin = requested.origin.value
-    out.step(runtime.describe_version(requested, resolved))
+    out.step(python.describe_version(requested, resolved))
     for title, body in python_version.version_warnings(requested):
         out.warning(title, body)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from .errors import BuildpackError
-from .text import Redactor
+from .redaction import Redactor
 
 INDENT = "       "
 MARK = " !     "

@@ -10,7 +10,7 @@ import pytest
 
 from python_buildpack.cache.changes import Change, differences
 from python_buildpack.cache.inputs import Fingerprint, Platform, compare
-from python_buildpack.managers.pip_inputs import Line, PipInputs
+from python_buildpack.managers.pip.inputs import Line, PipInputs
 
 PLATFORM = Platform("heroku-24", "amd64", "/app", "3.12.4", "digest")
 LINE = Line(hash="h", display="six==1.16.0", file="requirements.txt", name="six", pin="1.16.0")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.app import django, nltk_corpora
-from python_buildpack.commands import StreamResult
 from python_buildpack.errors import CollectstaticFailed, NltkDownloadFailed
 from python_buildpack.output import Output
+from python_buildpack.runner import StreamResult
 from support.fakes import FakeRunner, make_context
 
 

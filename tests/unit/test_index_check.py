@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from python_buildpack.cache.index_check import (
+from python_buildpack.managers.pip.index_check import (
     WORKERS,
     Fetch,
     Verdict,
@@ -25,7 +25,7 @@ from python_buildpack.cache.index_check import (
     record_pages,
     record_resolution,
 )
-from python_buildpack.cache.index_pages import (
+from python_buildpack.managers.pip.index_pages import (
     ABSENT,
     PageRecord,
     PageSet,
@@ -473,9 +473,7 @@ def test_a_hundred_real_pages_are_checked_over_a_few_connections_after_one_looku
         return system_resolve(host, port)
 
     with Client({}, timeouts=Timeouts(10, 10), retries=5, backoff=0.25, resolve=counted) as client:
-        verdict = check_pages(
-            record, urls_of([index]), trust_env={}, fetch=page_fetch(client, 10)
-        )
+        verdict = check_pages(record, urls_of([index]), trust_env={}, fetch=page_fetch(client, 10))
         opened = client.connections_opened()
     assert verdict.status != "failed", verdict.describe()
     # unchanged, unless a project released in the seconds between the two reads

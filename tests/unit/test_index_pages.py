@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from python_buildpack.cache.index_pages import (
+from python_buildpack.managers.pip.index_pages import (
     ABSENT,
     PageRecord,
     PageSet,
@@ -22,7 +22,7 @@ from python_buildpack.cache.index_pages import (
     sources_from_settings,
     without_userinfo,
 )
-from python_buildpack.cache.page_files import file_url, files_digest, page_files
+from python_buildpack.managers.pip.page_files import file_url, files_digest, page_files
 
 DATA = Path(__file__).parent / "data"
 TOKEN_INDEX = "http://tok3n@127.0.0.1:8001/simple/"

@@ -10,7 +10,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from python_buildpack.install import site as environment
+from python_buildpack.install import distributions as environment
 from support.wheels import build_wheel
 
 

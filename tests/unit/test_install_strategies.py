@@ -20,14 +20,14 @@ from packaging.version import Version
 
 from python_buildpack.cache import FORMAT, Manifest
 from python_buildpack.cache.inputs import Fingerprint, Platform
-from python_buildpack.commands import CaptureResult, StreamResult
 from python_buildpack.context import BuildContext
-from python_buildpack.install import plan, runtime, site
+from python_buildpack.install import distributions, plan, python
 from python_buildpack.install.strategies import Outcome, Strategies
-from python_buildpack.managers.pip import Pip
+from python_buildpack.managers.pip.manager import Pip
 from python_buildpack.output import Output
 from python_buildpack.python_version import ResolvedPythonVersion
 from python_buildpack.report import CacheStatus
+from python_buildpack.runner import CaptureResult, StreamResult
 from support.fakes import FakeRunner, make_context
 from support.wheels import build_wheel
 
@@ -137,7 +137,7 @@ def _metadata(wheel: Path) -> email.message.Message:
 
 
 def _installed_version(site_packages: Path, name: str) -> str | None:
-    return site.installed_distributions(site_packages).get(name)
+    return distributions.installed_distributions(site_packages).get(name)
 
 
 def _report_item(wheel: Path, *, requested: bool) -> dict[str, object]:
@@ -168,7 +168,7 @@ class App:
         self.runner = FakePip(self.wheels, Path())
         self.log = io.StringIO()
         self.ctx: BuildContext = make_context(build, self.runner, output=Output(self.log))
-        self.site = site.site_packages(self.ctx.python_dir, PYTHON.major_minor)
+        self.site = distributions.site_packages(self.ctx.python_dir, PYTHON.major_minor)
         self.runner.site = self.site
 
     def publish(self, name: str, version: str, requires: Sequence[str] = ()) -> None:
@@ -191,7 +191,7 @@ class App:
     def first_build(self, monkeypatch: pytest.MonkeyPatch) -> Manifest:
         """A fresh build, then the manifest a cache would hold for it."""
         manager = self.manager()
-        monkeypatch.setattr(runtime, "install_runtime", self.fake_runtime)
+        monkeypatch.setattr(python, "install_runtime", self.fake_runtime)
         outcome = self.strategies(manager).carry_out(plan.Rebuild())
         dists = tuple(sorted(outcome.distributions.values(), key=lambda d: d.name))
         self.runner.commands.clear()
@@ -210,7 +210,7 @@ class App:
         return self.strategies(manager).carry_out(decision)
 
     def installed(self) -> dict[str, str]:
-        return site.installed_distributions(self.site)
+        return distributions.installed_distributions(self.site)
 
 
 @pytest.fixture
@@ -229,7 +229,7 @@ def test_fresh_build_installs_pip_and_every_requirement(
     app.requirements("flask==3.0.0\nwerkzeug==3.0.1\n")
     app.runner.commands.clear()
     manager = app.manager()
-    monkeypatch.setattr(runtime, "install_runtime", app.fake_runtime)
+    monkeypatch.setattr(python, "install_runtime", app.fake_runtime)
     outcome = app.strategies(manager).carry_out(plan.Rebuild(("The stack changed",)))
     assert (outcome.status, outcome.reasons) == (CacheStatus.DISCARDED, ("The stack changed",))
     assert app.runner.commands == ["bootstrap pip", "pip install -r requirements.txt"]

@@ -11,9 +11,9 @@ import pytest
 from python_buildpack.cache.changes import differences
 from python_buildpack.errors import PythonVersionConflict, PythonVersionFileRequired
 from python_buildpack.lockfiles.model import LockedPackage, LockedSet
-from python_buildpack.managers import lockfile_check
-from python_buildpack.managers.lockfile_inputs import LockfileInputs, compute
-from python_buildpack.managers.lockfile_python import (
+from python_buildpack.managers.lockfile import check as lockfile_check
+from python_buildpack.managers.lockfile.inputs import LockfileInputs, compute
+from python_buildpack.managers.lockfile.python import (
     check_requires_python,
     requested_for_pipenv,
     requested_with_version_file,

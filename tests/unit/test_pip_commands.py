@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from python_buildpack.cache import Distribution
-from python_buildpack.commands import CaptureResult
 from python_buildpack.context import BuildContext
 from python_buildpack.errors import PipResolutionFailed
-from python_buildpack.install import site as install_site
-from python_buildpack.managers import pip_commands as dependencies
+from python_buildpack.install import distributions as install_site
+from python_buildpack.managers.pip import commands as dependencies
 from python_buildpack.output import Output
+from python_buildpack.runner import CaptureResult
 from support.fakes import FakeRunner, make_context
 from support.wheels import build_wheel
 

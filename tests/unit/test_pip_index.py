@@ -1,5 +1,5 @@
-"""The wiring of the index-page check into pip (managers/pip_index.py) and the
-unpinned warning (managers/pip_unpinned.py), without a network."""
+"""The wiring of the index-page check into pip (managers/pip/index.py) and the
+unpinned warning (managers/pip/unpinned.py), without a network."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import json
 import pytest
 
 from python_buildpack.cache import FORMAT, Manifest
-from python_buildpack.cache.index_pages import (
+from python_buildpack.managers.pip import index as pip_index
+from python_buildpack.managers.pip.index_pages import (
     PYPI,
     PageRecord,
     PageSet,
     source_key,
     sources_from_settings,
 )
-from python_buildpack.managers import pip_index
-from python_buildpack.managers.pip_unpinned import unpinned_warning
+from python_buildpack.managers.pip.unpinned import unpinned_warning
 from python_buildpack.requirements import RequirementsGraph, parse_requirements_graph
 
 LOG_500 = (

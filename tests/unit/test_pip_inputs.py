@@ -26,18 +26,18 @@ from python_buildpack.cache.inputs import (
     sha256_text,
     tree_digest,
 )
-from python_buildpack.commands import CaptureResult
 from python_buildpack.config import ConfigVars
 from python_buildpack.context import BuildContext, Stack
-from python_buildpack.managers.pip import distribution_changes
-from python_buildpack.managers.pip_inputs import (
+from python_buildpack.managers.pip.inputs import (
     LINE_FIELDS,
     PipFacts,
     PipInputs,
     compute,
     describe_reuse,
 )
+from python_buildpack.managers.pip.manager import distribution_changes
 from python_buildpack.requirements import PathKind, parse_requirements_graph
+from python_buildpack.runner import CaptureResult
 from support.fakes import FakeRunner, make_context
 
 HASH_A = "sha256:" + "a" * 64

@@ -7,10 +7,10 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from python_buildpack.managers import pip_inputs
-from python_buildpack.managers import pip_pinned as resolution
-from python_buildpack.managers.pip_inputs import Line
-from python_buildpack.managers.pip_pinned import PinnedPlan
+from python_buildpack.managers.pip import inputs as pip_inputs
+from python_buildpack.managers.pip import pinned as resolution
+from python_buildpack.managers.pip.inputs import Line
+from python_buildpack.managers.pip.pinned import PinnedPlan
 from python_buildpack.requirements import RequirementsGraph, parse_requirements_graph
 from support.fakes import FakeRunner, make_context
 from support.wheels import build_wheel

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from python_buildpack.install import site as environment
+from python_buildpack.install import distributions as environment
 
 
 def write(path: Path, text: str = "") -> Path:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.app import profile_d
-from python_buildpack.lockfiles.managers import PIPENV, runtime_env
-from python_buildpack.managers.pip import PIP_RUNTIME_ENV
+from python_buildpack.managers.lockfile.commands import PIPENV, runtime_env
+from python_buildpack.managers.pip.manager import PIP_RUNTIME_ENV
 
 HOME = "/app"
 CGROUP = "/sys/fs/cgroup"

@@ -19,7 +19,6 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from python_buildpack.cache import moving
 from python_buildpack.errors import (
     BuildpackError,
     InvalidTrustSetting,
@@ -29,6 +28,7 @@ from python_buildpack.errors import (
     RuntimeChecksumMismatch,
     RuntimeDownloadFailed,
 )
+from python_buildpack.managers.pip import moving
 from python_buildpack.runtime import (
     Timeouts,
     download_archive,

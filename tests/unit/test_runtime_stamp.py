@@ -9,7 +9,7 @@ import pytest
 
 from python_buildpack.cache.files import remove_tree
 from python_buildpack.cache.store import CacheStore
-from python_buildpack.install import runtime as install_runtime
+from python_buildpack.install import python as install_runtime
 from python_buildpack.output import Output
 from python_buildpack.python_version import ResolvedPythonVersion
 from support.fakes import FakeRunner, make_context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from python_buildpack.text import Redactor, redact, url_credentials
+from python_buildpack.redaction import Redactor, redact, url_credentials
 
 
 def test_password_in_a_url_is_masked_as_pip_logs_it() -> None:

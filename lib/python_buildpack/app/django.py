@@ -20,8 +20,8 @@ from pathlib import Path
 from .. import config
 from ..context import BuildContext
 from ..errors import CollectstaticFailed, visible
-from ..install.site import python_executable
-from ..text import Redactor
+from ..install.distributions import python_executable
+from ..redaction import Redactor
 
 DISABLED_FILE = ".heroku/collectstatic_disabled"
 # manage.py is looked for this deep: classic's `find . -maxdepth 3 -name manage.py`.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..text import redact
+from ..redaction import redact
 from .base import BuildpackError, bullet_list
 
 

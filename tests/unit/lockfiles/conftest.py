@@ -2,7 +2,7 @@
 index (127.0.0.1), for the parser tests.
 
 The tools are installed once from their pins (requirements/<tool>.txt) by the
-buildpack's own installer (lockfiles/tools.py) into .cache/test-tools/, reused while
+buildpack's own installer (managers/lockfile/tools.py) into .cache/test-tools/, reused while
 the pins are unchanged: that is the only step that needs PyPI. Every lockfile is made
 in the test session, so the tests read what the pinned tools write today.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.lockfiles import tools
+from python_buildpack.managers.lockfile import tools
 from support.index_server import IndexServer, serve_index
 from support.pinned_tools import pinned_tool
 from support.wheels import build_wheel
@@ -117,7 +117,7 @@ def project_text(tool: str, version: str, index_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def installed_tools() -> dict[str, Path]:
-    """Each tool's command, installed by lockfiles/tools.py from its pins."""
+    """Each tool's command, installed by managers/lockfile/tools.py from its pins."""
     return {tool: pinned_tool(tool) for tool in TOOLS}
 
 

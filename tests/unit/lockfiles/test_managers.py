@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.errors import ManagerConfigVarRefused
-from python_buildpack.lockfiles import managers
-from python_buildpack.lockfiles.managers import PIPENV, POETRY, UV
+from python_buildpack.managers.lockfile import commands as managers
+from python_buildpack.managers.lockfile.commands import PIPENV, POETRY, UV
 
 HOME = Path("/app/.heroku/python")
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.lockfiles import Target, managers, pipenv, poetry, uv
+from python_buildpack.lockfiles import Target, pipenv, poetry, uv
 from python_buildpack.lockfiles.model import LockedSet
+from python_buildpack.managers.lockfile import commands as managers
 
 from .conftest import LOCKFILES, PROJECT_FILES, PYTHON_VERSION, LockedProjects, run_tool
 
@@ -43,7 +44,7 @@ def installed(venv: Path) -> dict[str, str]:
 
 
 def sync(tool: str, executable: Path, project: Path, venv: Path, index_url: str) -> None:
-    """The build's own command and environment (lockfiles/managers.py), with the test's
+    """The build's own command and environment (managers/lockfile/commands.py), with the test's
     venv as the app's Python. Poetry also gets VIRTUAL_ENV: in the build it installs
     into the base prefix of the Python running it, the app's Python, but the test
     tools run on the interpreter running the tests, which must stay untouched."""

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from python_buildpack import config
-from python_buildpack.commands import CaptureResult, StreamResult, SubprocessRunner
 from python_buildpack.context import BuildContext, Stack
 from python_buildpack.errors import ManagerToolInstallFailed
-from python_buildpack.lockfiles import tools
+from python_buildpack.managers.lockfile import tools
 from python_buildpack.output import Output
+from python_buildpack.runner import CaptureResult, StreamResult, SubprocessRunner
 from support.index_server import IndexServer, serve_index
 from support.wheels import build_wheel
 
@@ -166,8 +166,7 @@ def test_a_cache_restored_at_another_path_reuses_the_tool_and_it_runs(
     head = installed.executable.resolve().read_text().split("\n")[:2]
     assert (head[0] == "#!/bin/sh") is long_path, head
     moved = tmp_path / "second"
-    subprocess.run(["tar", "-cf", str(tmp_path / "c.tar"), "-C", str(first_place), "."],
-                   check=True)
+    subprocess.run(["tar", "-cf", str(tmp_path / "c.tar"), "-C", str(first_place), "."], check=True)
     moved.mkdir()
     subprocess.run(["tar", "-xf", str(tmp_path / "c.tar"), "-C", str(moved)], check=True)
     subprocess.run(["rm", "-rf", str(first_place)], check=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .. import config
-from ..commands import display
-from ..context import BuildContext
-from ..errors import PipBootstrapFailed, RuntimeWithoutEnsurepip
-from ..install.site import python_executable
-from ..runtime import vendoring
+from ... import config
+from ...context import BuildContext
+from ...errors import PipBootstrapFailed, RuntimeWithoutEnsurepip
+from ...install.distributions import python_executable
+from ...runner import display
+from ...runtime import vendoring
 
 
 def pip_pin(ctx: BuildContext) -> vendoring.PinnedWheel:

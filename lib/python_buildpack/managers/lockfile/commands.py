@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ManagerConfigVarRefused
+from ...errors import ManagerConfigVarRefused
 
 
 @dataclass(frozen=True)

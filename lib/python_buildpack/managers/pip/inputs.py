@@ -16,14 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import moving
-from ..cache.changes import described, keyed, rebuild_if_changed
-from ..cache.files import file_sha256 as file_digest
-from ..cache.inputs import listing_digest, path_digest, sha256_text, tree_digest
-from ..cache.manifest import Manifest
-from ..context import BuildContext
-from ..requirements import RequirementEntry, RequirementsGraph, normalized_graph
-from ..text import redact
+from ...cache.changes import described, keyed, rebuild_if_changed
+from ...cache.files import file_sha256 as file_digest
+from ...cache.inputs import listing_digest, path_digest, sha256_text, tree_digest
+from ...cache.manifest import Manifest
+from ...context import BuildContext
+from ...redaction import redact
+from ...requirements import RequirementEntry, RequirementsGraph, normalized_graph
+from . import moving
 
 
 @dataclass(frozen=True)

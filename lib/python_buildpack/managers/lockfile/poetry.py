@@ -27,16 +27,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from ..cache.manifest import Distribution
-from ..context import BuildContext
-from ..errors import LockfileOutOfSync, PoetryVirtualenvInApp, PythonVersionConflict
-from ..install import site
-from ..lockfiles import managers as specs
-from ..lockfiles import poetry
-from ..lockfiles.model import LockedSet, Target
-from ..python_version import ResolvedPythonVersion, read_requested_python_version
-from .lockfile import LockfileManager
-from .lockfile_uninstall import uninstall
+from ...cache.manifest import Distribution
+from ...context import BuildContext
+from ...errors import LockfileOutOfSync, PoetryVirtualenvInApp, PythonVersionConflict
+from ...install import distributions
+from ...lockfiles import poetry
+from ...lockfiles.model import LockedSet, Target
+from ...python_version import ResolvedPythonVersion, read_requested_python_version
+from . import commands as specs
+from .manager import LockfileManager
+from .uninstall import uninstall
 
 # Where Poetry looks for an in-project virtualenv (`{project}/.venv`).
 IN_PROJECT_VENV = ".venv"
@@ -93,7 +93,9 @@ class Poetry(LockfileManager):
         super()._sync(())
 
     def after_sync(self) -> None:
-        at_run_time = site.site_packages(self.ctx.runtime_python_dir, self.python.major_minor)
+        at_run_time = distributions.site_packages(
+            self.ctx.runtime_python_dir, self.python.major_minor
+        )
         relative_records(self.site, (at_run_time, self.site))
 
     def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:
@@ -107,7 +109,9 @@ class Poetry(LockfileManager):
         dists = super()._distributions()
         if self.project is not None:
             name = self.project.name
-            version = site.installed_distributions(self.site).get(name, self.project.version or "")
+            version = distributions.installed_distributions(self.site).get(
+                name, self.project.version or ""
+            )
             dists[name] = Distribution(name, version, "directory:. editable", True, True)
         return dists
 

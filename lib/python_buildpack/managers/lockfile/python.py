@@ -17,8 +17,8 @@ from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from ..errors import PythonVersionConflict, PythonVersionFileRequired
-from ..python_version import (
+from ...errors import PythonVersionConflict, PythonVersionFileRequired
+from ...python_version import (
     RequestedPythonVersion,
     ResolvedPythonVersion,
     VersionOrigin,

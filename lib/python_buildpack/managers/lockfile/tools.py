@@ -31,10 +31,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import config
-from ..commands import display
-from ..context import BuildContext
-from ..errors import ManagerToolInstallFailed, RuntimeWithoutEnsurepip
+from ... import config
+from ...context import BuildContext
+from ...errors import ManagerToolInstallFailed, RuntimeWithoutEnsurepip
+from ...runner import display
 
 # How the log names each tool.
 DISPLAY_NAMES = {"uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}

@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from ..text import redact
+from ...redaction import redact
 
 FORMAT = 1
 # What pip 26.3 sends (collector._get_simple_response): the same format comes back.

@@ -5,7 +5,7 @@ does that too and also hides the values it was told are secret: the value of
 every `${VAR}` that reached a requirement line, and the credentials in the
 config vars that reach pip (see config.py). One `Redactor` per build, applied at
 the few exits: every line the build prints (output.py), the commands recorded
-for the report (commands.py), the error message and the traceback (cli.py).
+for the report (runner.py), the error message and the traceback (cli.py).
 
 A leaf module: it imports nothing of the buildpack, so every other module,
 errors included, can use it.

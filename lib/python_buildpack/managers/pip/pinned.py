@@ -21,8 +21,8 @@ from packaging.markers import Marker, default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from ..requirements import RequirementsGraph
-from .pip_inputs import Line
+from ...requirements import RequirementsGraph
+from .inputs import Line
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 
-from .. import config
-from ..context import BuildContext
-from ..errors import MovingReferenceUnresolvable
-from ..requirements import split_vcs_url
-from ..runtime.download import Client, DownloadError
+from ... import config
+from ...context import BuildContext
+from ...errors import MovingReferenceUnresolvable
+from ...requirements import split_vcs_url
+from ...runtime.download import Client, DownloadError
 
 
 def _git_commit(ctx: BuildContext, url: str) -> str:

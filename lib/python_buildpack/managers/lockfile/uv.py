@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from ..lockfiles import managers as specs
-from ..lockfiles import tools, uv
-from ..lockfiles.model import LockedSet, Target
-from ..python_version import RequestedPythonVersion
-from . import lockfile_check
-from .lockfile import LockfileManager
-from .lockfile_python import check_requires_python, requested_with_version_file
+from ...lockfiles import uv
+from ...lockfiles.model import LockedSet, Target
+from ...python_version import RequestedPythonVersion
+from . import check, tools
+from . import commands as specs
+from .manager import LockfileManager
+from .python import check_requires_python, requested_with_version_file
 
 
 class Uv(LockfileManager):
@@ -52,7 +52,7 @@ class Uv(LockfileManager):
 
     def after_sync(self) -> None:
         for path in self.site.glob("*.dist-info/uv_cache.json"):
-            lockfile_check.rewrite_recorded(self.site, path, _without_timestamp)
+            check.rewrite_recorded(self.site, path, _without_timestamp)
 
     def sync_argv(self, tool: tools.InstalledTool, reinstall: Sequence[str]) -> list[str]:
         argv = super().sync_argv(tool, reinstall)

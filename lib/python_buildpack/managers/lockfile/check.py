@@ -1,7 +1,7 @@
 """Is the environment exactly what the lockfile says? Names and versions, and no
 file of a removed package left behind.
 
-As install/site.py `verify`, with one allowance: uv and Poetry compile bytecode
+As install/distributions.py `verify`, with one allowance: uv and Poetry compile bytecode
 after installing (`--compile-bytecode`, `--compile`) and do not list the `.pyc` files
 in RECORD, so a `__pycache__/x.cpython-312.pyc` counts as owned when its `x.py` is.
 A `.pyc` whose source is gone (a removed package's) is still a problem.
@@ -17,8 +17,8 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from ..cache.tree import scan
-from ..install.site import installed_mismatch
+from ...cache.tree import scan
+from ...install.distributions import installed_mismatch
 
 
 def _recorded(site_packages: Path) -> set[str]:

@@ -3,7 +3,7 @@
 pip's resolution depends on the requirement lines, options, config and target (all
 in the fingerprint) and on what each index page it read lists. Before reusing a
 cache that depends on unpinned packages, the pages the last resolution read are
-asked for again, all at once (cache/index_check.py): all unchanged means pip would pick
+asked for again, all at once (index_check.py): all unchanged means pip would pick
 the same set, and no pip process starts. Anything else (a page changed, an input no
 page check covers, a failure) asks pip's dry run, as before; a failure never counts
 as unchanged.
@@ -24,12 +24,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..cache.index_check import Verdict, check_pages
-from ..cache.index_pages import PageSet, locations, urls_by_key
-from ..cache.manifest import Manifest
-from ..requirements import RequirementsGraph
-from ..runtime.download import Client
-from ..text import redact
+from ...cache.manifest import Manifest
+from ...redaction import redact
+from ...requirements import RequirementsGraph
+from ...runtime.download import Client
+from .index_check import Verdict, check_pages
+from .index_pages import PageSet, locations, urls_by_key
 
 # A config var (ENV_DIR) for the benchmark: `off` skips the check and asks pip, as
 # before issue 10, on the same cache. Not part of the fingerprint: switching it must

@@ -2,7 +2,7 @@
 
 Every run uses the app's own command line (`pip install -r requirements.txt`),
 from BUILD_DIR so relative paths resolve as on the developer's machine, in the
-environment pip_tool.app_pip_env() builds.
+environment tool.app_pip_env() builds.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..cache.manifest import Distribution
-from ..commands import display
-from ..context import BuildContext
-from ..errors import PipInstallFailed, PipResolutionFailed
-from ..install.site import canonical_name, python_executable
+from ...cache.manifest import Distribution
+from ...context import BuildContext
+from ...errors import PipInstallFailed, PipResolutionFailed
+from ...install.distributions import canonical_name, python_executable
+from ...runner import display
 
 
 def requirement_args(files: Sequence[str]) -> list[str]:

@@ -1,7 +1,7 @@
 """pip: `requirements.txt` (and `requirements-test.txt` for bin/test-compile).
 
 Updating a cached environment takes one of two ways. When every package is pinned,
-the changed lines alone say what to remove and what to install (pip_pinned.py);
+the changed lines alone say what to remove and what to install (pinned.py);
 otherwise pip's dry run says what a clean install picks now, and what differs is
 uninstalled and installed. Either result is checked; a wrong one goes back to the
 pipeline as problems, and the pipeline rebuilds.
@@ -14,20 +14,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import requirements
-from ..cache.changes import equal_except
-from ..cache.index_check import Verdict, index_client, record_resolution
-from ..cache.index_pages import PageRecord, PageSet, pip_args
-from ..cache.manifest import Distribution, Manifest
-from ..context import BuildContext
-from ..errors import PackageIndexFailed, PipInstallFailed, PipResolutionFailed
-from ..install import site
-from ..python_version import ResolvedPythonVersion
-from ..runtime.download import Client
-from . import pip_commands, pip_index, pip_pinned, pip_tool
-from .base import Drift, PackageManager, Updated
-from .pip_inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
-from .pip_unpinned import unpinned_warning
+from ... import requirements
+from ...cache.changes import equal_except
+from ...cache.manifest import Distribution, Manifest
+from ...context import BuildContext
+from ...errors import PackageIndexFailed, PipInstallFailed, PipResolutionFailed
+from ...install import distributions
+from ...python_version import ResolvedPythonVersion
+from ...runtime.download import Client
+from ..base import Drift, PackageManager, Updated
+from . import commands, index, pinned, tool
+from .index_check import Verdict, index_client, record_resolution
+from .index_pages import PageRecord, PageSet, pip_args
+from .inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
+from .unpinned import unpinned_warning
 
 REQUIREMENTS_FILE = "requirements.txt"
 TEST_REQUIREMENTS_FILE = "requirements-test.txt"
@@ -45,7 +45,7 @@ class Pip(PackageManager[PipInputs]):
     def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
         self.ctx = ctx
         self.python = python
-        self.version = pip_tool.pip_pin(ctx).version
+        self.version = tool.pip_pin(ctx).version
         self.files = [REQUIREMENTS_FILE]
         if test and (ctx.build_dir / TEST_REQUIREMENTS_FILE).is_file():
             self.files.append(TEST_REQUIREMENTS_FILE)
@@ -57,9 +57,7 @@ class Pip(PackageManager[PipInputs]):
         ]
         self.env: dict[str, str] = {}
         self._facts: PipFacts | None = None
-        self.index_urls, self.find_links = pip_index.configured_locations(
-            ctx.config_vars, self.graphs
-        )
+        self.index_urls, self.find_links = index.configured_locations(ctx.config_vars, self.graphs)
         # The index pages of this build's resolution (from scratch or the dry run),
         # for the manifest; None: no resolution of everything ran in this build.
         self._pages: PageSet | None = None
@@ -76,7 +74,7 @@ class Pip(PackageManager[PipInputs]):
 
     @property
     def site(self) -> Path:
-        return site.site_packages(self.ctx.python_dir, self.python.major_minor)
+        return distributions.site_packages(self.ctx.python_dir, self.python.major_minor)
 
     # --- inputs -----------------------------------------------------------------
 
@@ -87,7 +85,7 @@ class Pip(PackageManager[PipInputs]):
         return ("PIP_",)
 
     def prepare(self, tool_cache: Path | None) -> PipInputs:
-        self.env = pip_tool.app_pip_env(self.ctx, tool_cache)
+        self.env = tool.app_pip_env(self.ctx, tool_cache)
         self._facts = compute(self.ctx, self.graphs, self.files, pip=self.version)
         return self._facts.inputs
 
@@ -103,21 +101,21 @@ class Pip(PackageManager[PipInputs]):
             return None
         out = self.ctx.output
         observed: Mapping[tuple[str, str], PageRecord] = {}
-        if pip_index.switched_off(self.ctx.config_vars):
-            out.step(f"Index-page check switched off ({pip_index.SWITCH}=off)")
+        if index.switched_off(self.ctx.config_vars):
+            out.step(f"Index-page check switched off ({index.SWITCH}=off)")
         else:
             verdict = self._check_pages(manifest)
             out.step(verdict.describe())
             if verdict.status == "unchanged":
                 return None
-            out.lines(pip_index.explain(verdict))
+            out.lines(index.explain(verdict))
             observed = verdict.observed
         clean = self._clean_resolution(observed)
         drift = distribution_changes(manifest.distributions, clean)
         return Drift(tuple(drift), clean) if drift else None
 
     def _check_pages(self, manifest: Manifest) -> Verdict:
-        verdict = pip_index.check(
+        verdict = index.check(
             manifest,
             self.index_urls,
             self.find_links,
@@ -138,7 +136,7 @@ class Pip(PackageManager[PipInputs]):
         return None if self._pages is None else json.loads(json.dumps(self._pages.to_json()))
 
     def install_tool(self) -> None:
-        pip_tool.install_pip(self.ctx, self.python.major_minor)
+        tool.install_pip(self.ctx, self.python.major_minor)
 
     def install(self) -> dict[str, Distribution]:
         self.ctx.output.step(INSTALLING)
@@ -199,29 +197,29 @@ class Pip(PackageManager[PipInputs]):
         """Every package is pinned: the changed lines alone say what to do."""
         ctx, new = self.ctx, self.facts.inputs
         cached = {d.name: d for d in manifest.distributions}
-        plan = pip_pinned.plan_pinned_update(old.entries, new.entries, manifest.versions)
+        plan = pinned.plan_pinned_update(old.entries, new.entries, manifest.versions)
         if plan.uninstall:
-            pip_commands.uninstall(ctx, plan.uninstall, self.env)
+            commands.uninstall(ctx, plan.uninstall, self.env)
         dists = {name: d for name, d in cached.items() if name not in plan.uninstall}
         if plan.install:
             ctx.output.step(INSTALLING)
             dists.update(self._distributions(self._pip_install()))
-        metadata = pip_pinned.installed_requirements(self.site)
-        marker_env = pip_pinned.marker_environment(str(self.python))
-        reached, problems = pip_pinned.closure(self.graphs, metadata, marker_env)
+        metadata = pinned.installed_requirements(self.site)
+        marker_env = pinned.marker_environment(str(self.python))
+        reached, problems = pinned.closure(self.graphs, metadata, marker_env)
         unneeded = sorted(set(metadata) - reached - {"pip"})
         if unneeded and not problems:
-            pip_commands.uninstall(ctx, unneeded, self.env)
+            commands.uninstall(ctx, unneeded, self.env)
             dists = {n: d for n, d in dists.items() if n not in unneeded}
-        pins = pip_pinned.pinned_versions(new.entries)
+        pins = pinned.pinned_versions(new.entries)
         problems += [
             f"{name} {dists[name].version} is installed, but {name}=={' or '.join(sorted(v))} "
             "is pinned"
             for name, v in pins.items()
             if name in dists and dists[name].version not in v
         ]
-        site.prune_empty_dirs(self.site)
-        problems += site.verify(self.site, self.must_be_installed(dists))
+        distributions.prune_empty_dirs(self.site)
+        problems += distributions.verify(self.site, self.must_be_installed(dists))
         if problems:
             ctx.output.lines(f"- {p}" for p in problems[:5])
             return None
@@ -234,12 +232,12 @@ class Pip(PackageManager[PipInputs]):
         old = {d.name: d for d in manifest.distributions if d.name != "pip"}
         stale = sorted(name for name, dist in old.items() if clean.get(name) != dist)
         if stale:
-            pip_commands.uninstall(self.ctx, stale, self.env)
-            site.prune_empty_dirs(self.site)
+            commands.uninstall(self.ctx, stale, self.env)
+            distributions.prune_empty_dirs(self.site)
         if any(name not in old or old[name] != dist for name, dist in clean.items()):
             self.ctx.output.step(INSTALLING)
             self._pip_install()
-        return Updated(clean, site.verify(self.site, self.must_be_installed(clean)))
+        return Updated(clean, distributions.verify(self.site, self.must_be_installed(clean)))
 
     # --- pip itself ---------------------------------------------------------------------
 
@@ -249,7 +247,7 @@ class Pip(PackageManager[PipInputs]):
         """pip's dry run: what a clean install picks now (its pages are recorded)."""
 
         def dry_run(extra: list[str]) -> dict[str, Any]:
-            return pip_commands.resolve(self.ctx, self.files, self.env, extra)
+            return commands.resolve(self.ctx, self.files, self.env, extra)
 
         return self._distributions(self._recorded(dry_run, observed or {}))
 
@@ -261,10 +259,10 @@ class Pip(PackageManager[PipInputs]):
         install into a restored environment, whose log lists only part of them."""
 
         def run(extra: list[str]) -> dict[str, Any]:
-            return pip_commands.install(self.ctx, self.files, self.env, extra)
+            return commands.install(self.ctx, self.files, self.env, extra)
 
         report = self._recorded(run, record) if record is not None else self._named(run)
-        site.relocate_build_paths(
+        distributions.relocate_build_paths(
             self.site, self.ctx.build_dir, self.ctx.app_dir, self.ctx.as_written
         )
         return report
@@ -275,13 +273,13 @@ class Pip(PackageManager[PipInputs]):
         observed: Mapping[tuple[str, str], PageRecord],
     ) -> dict[str, Any]:
         """Run pip with its debug log; keep the record of the pages it read."""
-        with pip_index.pip_log() as log:
+        with index.pip_log() as log:
             report = self._named(run, log)
             pages = record_resolution(
-                pip_index.read_log(log), report, self.index_urls, self.find_links,
+                index.read_log(log), report, self.index_urls, self.find_links,
                 observed=observed, trust_env=self.env, client=self._client(),
             )  # fmt: skip
-            self._pages = pip_index.hidden(pages, self.ctx.redactor)
+            self._pages = index.hidden(pages, self.ctx.redactor)
         return report
 
     def _named(
@@ -289,12 +287,12 @@ class Pip(PackageManager[PipInputs]):
     ) -> dict[str, Any]:
         """pip failed: when the index failed it (pip's log, or the page check, says
         so), the error names the index instead of pip's "from versions: none"."""
-        with pip_index.pip_log() as fallback:
+        with index.pip_log() as fallback:
             log = log or fallback
             try:
                 return run(pip_args(str(log)))
             except (PipInstallFailed, PipResolutionFailed) as error:
-                failures = pip_index.index_failures(pip_index.read_log(log))
+                failures = index.index_failures(index.read_log(log))
                 failures = failures or list(self._check_failures)
                 if not failures:
                     raise
@@ -302,7 +300,7 @@ class Pip(PackageManager[PipInputs]):
 
     def _distributions(self, report: Mapping[str, Any]) -> dict[str, Distribution]:
         relocation = (self.ctx.build_dir.as_uri(), self.ctx.app_dir.as_uri())
-        return pip_commands.distributions_from_report(
+        return commands.distributions_from_report(
             report, self.facts.local_hashes, relocation, self.ctx.as_written
         )
 

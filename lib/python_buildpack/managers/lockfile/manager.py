@@ -1,12 +1,12 @@
 """What uv, Poetry and Pipenv share: a lockfile manager, from its spec
-(lockfiles/managers.py) and its lockfile parser.
+(managers/lockfile/commands.py) and its lockfile parser.
 
 - Loaded: reads the lockfile and the project file, checks freshness when that needs
   no process (Poetry, Pipenv), parses the set the sync installs for this Python,
   platform and groups, and checks the Python version against the project.
-- Fingerprint (lockfile_inputs.py): the locked set, the files, local packages by
+- Fingerprint (inputs.py): the locked set, the files, local packages by
   content, the tool's version, the manager's config vars.
-- Install: the tool from its hashed pins (lockfiles/tools.py, cached in CACHE_DIR),
+- Install: the tool from its hashed pins (managers/lockfile/tools.py, cached in CACHE_DIR),
   then the tool's own sync into `.heroku/python` itself (no virtualenv).
 - Update: the same exact sync on the restored environment, then the same check as a
   clean install: exactly the locked set, no file of a removed package.
@@ -22,20 +22,19 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .. import config
-from ..cache.manifest import Distribution, Manifest
-from ..commands import display
-from ..context import BuildContext
-from ..errors import LockfileOutOfSync, ManagerSyncFailed
-from ..install import site
-from ..install.site import python_executable
-from ..lockfiles import managers as specs
-from ..lockfiles import tools
-from ..lockfiles.model import KEEP, LockedSet, Target
-from ..python_version import ResolvedPythonVersion
-from . import lockfile_check
-from .base import Drift, PackageManager, Updated
-from .lockfile_inputs import LockfileInputs, changed_locals, compute, local_path
+from ... import config
+from ...cache.manifest import Distribution, Manifest
+from ...context import BuildContext
+from ...errors import LockfileOutOfSync, ManagerSyncFailed
+from ...install import distributions
+from ...install.distributions import python_executable
+from ...lockfiles.model import KEEP, LockedSet, Target
+from ...python_version import ResolvedPythonVersion
+from ...runner import display
+from ..base import Drift, PackageManager, Updated
+from . import check, tools
+from . import commands as specs
+from .inputs import LockfileInputs, changed_locals, compute, local_path
 
 
 class LockfileManager(PackageManager[LockfileInputs]):
@@ -43,7 +42,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
     # Other files of the app the tool reads (uv.toml, poetry.toml), when present.
     extra_files: ClassVar[tuple[str, ...]] = ()
     # Whether the tool goes in the slug (.heroku/python/<name>), for the app to run it
-    # at run time too, or stays in CACHE_DIR (lockfiles/tools.py).
+    # at run time too, or stays in CACHE_DIR (managers/lockfile/tools.py).
     tool_in_slug: ClassVar[bool] = False
 
     def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
@@ -157,7 +156,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
         return Updated(dists, self.verify(dists))
 
     def verify(self, installed: Mapping[str, Distribution]) -> list[str]:
-        return lockfile_check.verify(self.site, self.must_be_installed(installed))
+        return check.verify(self.site, self.must_be_installed(installed))
 
     def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:
         expected = {
@@ -192,7 +191,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
 
     @property
     def site(self) -> Path:
-        return site.site_packages(self.ctx.python_dir, self.python.major_minor)
+        return distributions.site_packages(self.ctx.python_dir, self.python.major_minor)
 
     def _ensure_tool(self) -> tools.InstalledTool:
         if self.tool is None:
@@ -247,11 +246,11 @@ class LockfileManager(PackageManager[LockfileInputs]):
             shown_argv = [self.spec.name, *argv[1:]]
             raise ManagerSyncFailed(self.spec.display_name, display(shown_argv), result.tail)
         # Local and editable packages were installed from BUILD_DIR: the app runs at /app.
-        site.relocate_build_paths(self.site, self.ctx.build_dir, self.ctx.app_dir)
+        distributions.relocate_build_paths(self.site, self.ctx.build_dir, self.ctx.app_dir)
         self.after_sync()
 
     def _distributions(self) -> dict[str, Distribution]:
-        installed = site.installed_distributions(self.site)
+        installed = distributions.installed_distributions(self.site)
         assert self._inputs is not None, "prepare() first"
         dists = {
             p.name: Distribution(

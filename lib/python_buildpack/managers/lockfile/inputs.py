@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache.changes import described, keyed, keyed_differences, rebuild_if_changed
-from ..cache.inputs import path_digest, sha256_text
-from ..lockfiles.model import LockedPackage, LockedSet
+from ...cache.changes import described, keyed, keyed_differences, rebuild_if_changed
+from ...cache.inputs import path_digest, sha256_text
+from ...lockfiles.model import LockedPackage, LockedSet
 
 # LockedPackage.source prefixes of a package built from a directory or file of the
 # app (uv: path/directory/editable; Poetry: file/directory; Pipenv: path/file).

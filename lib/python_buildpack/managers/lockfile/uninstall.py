@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..context import BuildContext
-from ..errors import ManagerSyncFailed
-from ..install.site import python_executable
-from ..lockfiles import tools
-from . import pip_tool
+from ...context import BuildContext
+from ...errors import ManagerSyncFailed
+from ...install.distributions import python_executable
+from ..pip import tool as pip_tool
+from . import tools
 
 
 def uninstall(ctx: BuildContext, major_minor: str, names: Sequence[str], tool: str) -> None:

@@ -12,7 +12,7 @@ What is Pipenv's own here (MANAGERS_NOTES.md has the measurements):
   lock whose `_meta.hash` differs), so a stale lock fails with no process.
 - Python: runtime.txt, `.python-version`, then Pipfile.lock's python_full_version,
   then its python_version (classic's order); a version file that disagrees with the
-  lock is an error naming both (lockfile_python.requested_for_pipenv).
+  lock is an error naming both (python.requested_for_pipenv).
 """
 
 from __future__ import annotations
@@ -21,21 +21,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from ..errors import LockfileInvalid, LockfileOutOfSync
-from ..install import site
-from ..lockfiles import managers as specs
-from ..lockfiles import pipenv
-from ..lockfiles.model import LockedSet, Target
-from ..python_version import RequestedPythonVersion
-from .lockfile import LockfileManager
-from .lockfile_python import requested_for_pipenv
-from .lockfile_uninstall import uninstall
+from ...errors import LockfileInvalid, LockfileOutOfSync
+from ...install import distributions
+from ...lockfiles import pipenv
+from ...lockfiles.model import LockedSet, Target
+from ...python_version import RequestedPythonVersion
+from . import commands as specs
+from .manager import LockfileManager
+from .python import requested_for_pipenv
+from .uninstall import uninstall
 
 
 class Pipenv(LockfileManager):
     spec: ClassVar[specs.ManagerSpec] = specs.PIPENV
     # Apps run `pipenv run gunicorn ...` in their Procfile: classic keeps Pipenv in
-    # the slug, and so do we (lockfiles/tools.install_tool_in_prefix).
+    # the slug, and so do we (tools.install_tool_in_prefix).
     tool_in_slug: ClassVar[bool] = True
 
     @classmethod
@@ -75,8 +75,8 @@ class Pipenv(LockfileManager):
 
     def after_sync(self) -> None:
         """Pipenv leaves what Pipfile.lock no longer names: uninstalled here."""
-        extraneous = self.locked.extraneous(site.installed_distributions(self.site))
+        extraneous = self.locked.extraneous(distributions.installed_distributions(self.site))
         if extraneous:
             self.ctx.output.info("Uninstalling what Pipfile.lock does not name")
             uninstall(self.ctx, self.python.major_minor, extraneous, self.spec.display_name)
-            site.prune_empty_dirs(self.site)
+            distributions.prune_empty_dirs(self.site)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .output import Output
-from .text import Redactor
+from .redaction import Redactor
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from ..runtime.download import Client, DownloadError, Timeouts
-from ..runtime.lookups import Resolve
-from ..runtime.pool import POOL_SIZE
-from ..text import redact
+from ...redaction import redact
+from ...runtime.download import Client, DownloadError, Timeouts
+from ...runtime.lookups import Resolve
+from ...runtime.pool import POOL_SIZE
 from .index_pages import (
     ABSENT,
     ACCEPT,
