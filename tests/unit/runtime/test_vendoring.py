@@ -25,7 +25,7 @@ from python_buildpack.runtime.vendoring import (
 )
 from support.wheels import build_wheel
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHA = "0123456789abcdef" * 4
 
 

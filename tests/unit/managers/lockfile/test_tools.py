@@ -206,7 +206,7 @@ def test_a_wheel_that_does_not_match_its_pin_fails_the_install(
 
 
 def test_the_real_pins_name_their_tool_version() -> None:
-    root = Path(__file__).resolve().parents[3]
+    root = Path(__file__).resolve().parents[4]
     versions = {
         name: tools.read_tool_pins(root, name).version for name in ("uv", "poetry", "pipenv")
     }

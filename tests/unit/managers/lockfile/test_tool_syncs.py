@@ -15,8 +15,7 @@ import pytest
 from python_buildpack.lockfiles import Target, pipenv, poetry, uv
 from python_buildpack.lockfiles.model import LockedSet
 from python_buildpack.managers.lockfile import commands as managers
-
-from .conftest import LOCKFILES, PROJECT_FILES, PYTHON_VERSION, LockedProjects, run_tool
+from support.lock_tools import LOCKFILES, PROJECT_FILES, PYTHON_VERSION, LockedProjects, run_tool
 
 pytestmark = pytest.mark.slow
 HERE = Target(PYTHON_VERSION)

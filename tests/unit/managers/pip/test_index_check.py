@@ -40,7 +40,7 @@ from python_buildpack.runtime.lookups import system_resolve
 from support.index_server import IndexServer, make_certificate, serve_index
 from support.wheels import build_wheel
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 PIP = ROOT / "vendor" / "wheels" / "pip-26.3-py3-none-any.whl" / "pip"
 
 

@@ -24,7 +24,7 @@ from python_buildpack.managers.pip.index_pages import (
 )
 from python_buildpack.managers.pip.page_files import file_url, files_digest, page_files
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "data"
 TOKEN_INDEX = "http://tok3n@127.0.0.1:8001/simple/"
 EXTRA_INDEX = "http://127.0.0.1:8002/simple"
 USER_INDEX = "http://user:s3cret@127.0.0.1:8001/simple/"
