@@ -1,4 +1,5 @@
-"""Errors of the lockfile package managers (uv, Poetry, Pipenv) and their tools."""
+"""Errors of the lockfile package managers (uv, Poetry, Pipenv): their lockfiles,
+their tools, their sync, and Poetry's in-project virtualenv."""
 
 from __future__ import annotations
 
@@ -46,24 +47,6 @@ class LockfileOutOfSync(BuildpackError):
 
 
 @dataclass(eq=False)
-class ManagerConfigVarRefused(BuildpackError):
-    name: str
-    manager: str
-    failure_reason = "manager_config_var_refused"
-
-    def title(self) -> str:
-        return f"The config var {self.name} is not supported with {self.manager}."
-
-    def body(self) -> str:
-        return (
-            f"{self.name} makes {self.manager} install packages outside the app's Python\n"
-            "(.heroku/python), so they would be missing when the app runs. The buildpack\n"
-            f"installs into that Python itself. Remove it, for example with:\n"
-            f"heroku config:unset {self.name}"
-        )
-
-
-@dataclass(eq=False)
 class ManagerToolInstallFailed(CommandFailed):
     tool: str
     version: str
@@ -104,53 +87,6 @@ class ManagerSyncFailed(CommandFailed):
             "Check that every locked package exists on the package index the lockfile\n"
             "names and that the build can reach it. Run the same command locally in a\n"
             "fresh checkout to reproduce the error."
-        )
-
-
-@dataclass(eq=False)
-class PythonVersionConflict(BuildpackError):
-    """The Python version the build uses is one the project file excludes."""
-
-    version: str
-    version_file: str  # where the version came from (or "the default")
-    project_file: str
-    requirement: str
-    failure_reason = "python_version_conflict"
-
-    def title(self) -> str:
-        return f"Python {self.version} does not satisfy {self.project_file}."
-
-    def body(self) -> str:
-        return (
-            f"{self.version_file} asks for Python {self.version}, but {self.project_file}\n"
-            f"requires Python '{visible(self.requirement)}'. The package manager would refuse\n"
-            "to install for this Python. Change one of the two files so that they agree."
-        )
-
-
-@dataclass(eq=False)
-class PythonVersionFileRequired(BuildpackError):
-    """uv apps name their Python in .python-version (as classic requires)."""
-
-    tool: str
-    origin: str  # "runtime.txt" or "default"
-    pin_command: str
-    failure_reason = "python_version_file_required"
-
-    def title(self) -> str:
-        return f"No .python-version file found for this {self.tool} app."
-
-    def body(self) -> str:
-        found = (
-            "The app names its Python version in runtime.txt, which is deprecated and\n"
-            f"which {self.tool} does not read"
-            if self.origin == "runtime.txt"
-            else "The app does not say which Python version it uses"
-        )
-        return (
-            f"{found}. {self.tool} and the build must use the same Python:\n"
-            "create a .python-version file with the major version and commit it:\n\n"
-            f"    {self.pin_command}"
         )
 
 
