@@ -1,10 +1,11 @@
-"""Every user-facing error of the buildpack, with its wording, by concern.
+"""Every user-facing error and warning of the buildpack, with its wording, by concern.
 
 base.py holds `BuildpackError` and the shapes errors share (a failed command and
 the tail of its output); each other module holds the errors of one concern:
 
 - app_files.py: what detect and the checks find in the app's files (or miss)
 - app_steps.py: the app's hooks, Django's collectstatic, NLTK data downloads
+- build_warnings.py: every warning (the build goes on), in the same title/body shape
 - config_vars.py: config vars that cannot be read, have an unknown value, or are refused
 - filesystem.py: the machine's disks (full, read-only, permission denied)
 - install.py: the installed distributions are not the ones resolved
@@ -16,7 +17,7 @@ the tail of its output); each other module holds the errors of one concern:
 - stack.py: the stack the app is built for
 - usage.py: how the buildpack was started (arguments, directories)
 
-Every class is re-exported here: import errors from `python_buildpack.errors`.
+Every class is re-exported here: import errors and warnings from `python_buildpack.errors`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ from .base import (
     CommandFailed,
     bullet_list,
     visible,
+)
+from .build_warnings import (
+    BuildWarning,
+    CollectstaticDisabledFileDeprecated,
+    InstalledFilesChanged,
+    MisspelledRequirementsIgnored,
+    NewerPatchRelease,
+    PipfileIgnored,
+    PythonVersionDeprecated,
+    PythonVersionNotSpecified,
+    RuntimeTxtDeprecated,
+    UnpinnedPackages,
 )
 from .config_vars import (
     ManagerConfigVarRefused,
@@ -122,7 +135,9 @@ from .usage import (
 )
 
 __all__ = [
+    "BuildWarning",
     "BuildpackError",
+    "CollectstaticDisabledFileDeprecated",
     "CollectstaticFailed",
     "CommandFailed",
     "CommittedHerokuPythonDir",
@@ -133,6 +148,7 @@ __all__ = [
     "FilesystemPermissionDenied",
     "FilesystemReadOnly",
     "HookFailed",
+    "InstalledFilesChanged",
     "InvalidRequirementsLine",
     "InvalidRuntimeBaseUrl",
     "InvalidTrustSetting",
@@ -145,9 +161,11 @@ __all__ = [
     "MissingDirectory",
     "MissingLockfile",
     "MisspelledRequirementsFile",
+    "MisspelledRequirementsIgnored",
     "MisspelledVersionFile",
     "MovingReferenceUnresolvable",
     "MultiplePackageManagerFiles",
+    "NewerPatchRelease",
     "NltkDownloadFailed",
     "NoPackageManagerFile",
     "NotAPythonApp",
@@ -157,14 +175,17 @@ __all__ = [
     "PipBootstrapFailed",
     "PipInstallFailed",
     "PipResolutionFailed",
+    "PipfileIgnored",
     "PipfileLockPythonInvalid",
     "PoetryVirtualenvInApp",
     "PythonVersionConflict",
+    "PythonVersionDeprecated",
     "PythonVersionEndOfLife",
     "PythonVersionFileInvalid",
     "PythonVersionFileMultipleVersions",
     "PythonVersionFileNoVersion",
     "PythonVersionFileRequired",
+    "PythonVersionNotSpecified",
     "PythonVersionUnavailable",
     "PythonVersionUnknown",
     "RequirementsFileNotText",
@@ -180,10 +201,12 @@ __all__ = [
     "RuntimeArchiveNotFound",
     "RuntimeChecksumMismatch",
     "RuntimeDownloadFailed",
+    "RuntimeTxtDeprecated",
     "RuntimeTxtInvalid",
     "RuntimeWithoutEnsurepip",
     "StackEndOfLife",
     "UnknownConfigValue",
+    "UnpinnedPackages",
     "UnreadableConfigVar",
     "UnsafeConfigVar",
     "UnsafeRuntimeArchive",

@@ -102,8 +102,8 @@ def install_environment(
     report.record_install(
         outcome.status, outcome.reasons, installed, manager.report_fields(installed)
     )
-    for title, body in manager.warnings(installed):
-        ctx.output.warning(title, body)
+    for warning in manager.warnings(installed):
+        ctx.output.warning(warning)
     return InstallResult(outcome.status, installed, saved)
 
 

@@ -30,6 +30,7 @@ from typing import Any, Generic, TypeVar
 
 from ..cache.manifest import Distribution, Manifest
 from ..context import BuildContext
+from ..errors import BuildWarning
 from ..install import distributions
 from ..python_version import (
     RequestedPythonVersion,
@@ -156,5 +157,5 @@ class PackageManager(ABC, Generic[Inputs]):
         """What the manager adds to bin/report (None: before installing)."""
 
     @abstractmethod
-    def warnings(self, installed: Mapping[str, str]) -> list[tuple[str, str]]:
-        """(title, body) of each warning about the installed result."""
+    def warnings(self, installed: Mapping[str, str]) -> list[BuildWarning]:
+        """Each warning about the installed result."""

@@ -212,14 +212,14 @@ def test_requirements_directory_is_not_a_misspelling(tmp_path: Path) -> None:
 def test_misspelled_copy_next_to_requirements_txt_is_a_warning(tmp_path: Path) -> None:
     app = make_app(tmp_path, "requirements.txt", "requirement.txt")
     warnings = check_app(app)
-    assert [title for title, _ in warnings] == ["'requirement.txt' is ignored."]
+    assert [warning.title() for warning in warnings] == ["'requirement.txt' is ignored."]
 
 
 def test_pipfile_next_to_requirements_txt_is_a_warning(tmp_path: Path) -> None:
     app = make_app(tmp_path, "requirements.txt", "Pipfile")
     warnings = check_app(app)
-    assert [title for title, _ in warnings] == ["The Pipfile is ignored."]
-    assert "pipenv requirements > requirements.txt" in warnings[0][1]
+    assert [warning.title() for warning in warnings] == ["The Pipfile is ignored."]
+    assert "pipenv requirements > requirements.txt" in warnings[0].body()
 
 
 def test_app_with_no_package_manager_file_is_refused_with_its_contents(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from python_buildpack.errors import (
     BuildpackError,
+    BuildWarning,
     MisspelledVersionFile,
     PythonVersionEndOfLife,
     PythonVersionFileInvalid,
@@ -438,16 +439,16 @@ def test_unknown_python_is_refused(major: int, minor: int, patch: int | None) ->
 # --- warnings ----------------------------------------------------------------------
 
 
-def titles(warnings: list[tuple[str, str]]) -> list[str]:
-    return [title for title, _ in warnings]
+def titles(warnings: list[BuildWarning]) -> list[str]:
+    return [warning.title() for warning in warnings]
 
 
 def test_runtime_txt_is_reported_as_deprecated_with_the_replacement() -> None:
     warnings = version_warnings(parse_runtime_txt("python-3.12.14"))
     assert titles(warnings) == ["The runtime.txt file is deprecated."]
-    assert 'echo "3.12" > .python-version' in warnings[0][1]
-    assert "https://devcenter.heroku.com/changelog-items/3141" in warnings[0][1]
-    assert "this warning will then\nbecome an error" in warnings[0][1]
+    assert 'echo "3.12" > .python-version' in warnings[0].body()
+    assert "https://devcenter.heroku.com/changelog-items/3141" in warnings[0].body()
+    assert "this warning will then\nbecome an error" in warnings[0].body()
 
 
 def test_old_exact_patch_in_runtime_txt_is_reported_with_the_newer_release() -> None:
@@ -456,21 +457,21 @@ def test_old_exact_patch_in_runtime_txt_is_reported_with_the_newer_release() -> 
         "The runtime.txt file is deprecated.",
         "A newer patch release of Python 3.13 is available.",
     ]
-    assert "runtime.txt pins Python 3.13.2, but 3.13.15 is out" in warnings[1][1]
+    assert "runtime.txt pins Python 3.13.2, but 3.13.15 is out" in warnings[1].body()
 
 
 def test_default_version_recommends_a_python_version_file() -> None:
     warnings = version_warnings(DEFAULT_PYTHON_VERSION)
     assert titles(warnings) == ["No Python version was specified."]
-    assert 'echo "3.14" > .python-version' in warnings[0][1]
+    assert 'echo "3.14" > .python-version' in warnings[0].body()
 
 
 def test_old_exact_patch_in_python_version_file_recommends_the_major_form() -> None:
     warnings = version_warnings(file_request(3, 12, 7))
     assert titles(warnings) == ["A newer patch release of Python 3.12 is available."]
-    assert "3.12.7" in warnings[0][1]
-    assert "3.12.14" in warnings[0][1]
-    assert 'echo "3.12" > .python-version' in warnings[0][1]
+    assert "3.12.7" in warnings[0].body()
+    assert "3.12.14" in warnings[0].body()
+    assert 'echo "3.12" > .python-version' in warnings[0].body()
 
 
 @pytest.mark.parametrize("patch", [None, 14, 15])
@@ -481,7 +482,7 @@ def test_current_python_version_file_gives_no_warning(patch: int | None) -> None
 def test_python_3_10_is_reported_as_deprecated_with_the_dates_from_the_table() -> None:
     warnings = version_warnings(file_request(3, 10))
     assert titles(warnings) == ["Support for Python 3.10 is deprecated."]
-    body = warnings[0][1]
+    body = warnings[0].body()
     assert "end-of-life of Python 3.10 is October 2026" in body
     assert "stop supporting it on 6 January 2027" in body
     assert 'echo "3.14" > .python-version' in body

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from ... import config
 from ...cache.manifest import Distribution, Manifest
 from ...context import BuildContext
-from ...errors import LockfileOutOfSync, ManagerSyncFailed
+from ...errors import BuildWarning, LockfileOutOfSync, ManagerSyncFailed
 from ...install import distributions
 from ...install.distributions import python_executable
 from ...lockfiles.model import KEEP, LockedSet, Target
@@ -174,7 +174,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
             return {"package_manager": self.name, "package_manager_version": self.version}
         return {}
 
-    def warnings(self, installed: Mapping[str, str]) -> list[tuple[str, str]]:
+    def warnings(self, installed: Mapping[str, str]) -> list[BuildWarning]:
         return []
 
     def export_env(self) -> dict[str, str]:

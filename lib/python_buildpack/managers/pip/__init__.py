@@ -7,7 +7,8 @@
   answer).
 - How it changes the environment: pip's own commands (commands.py), pip installed
   from its hashed pin (tool.py), the update of a pinned app from the changed lines
-  alone (pinned.py), the warning for unpinned ones (unpinned.py).
+  alone (pinned.py). The warning for unpinned packages is worded in
+  errors/build_warnings.py.
 """
 
 from .manager import Pip

@@ -18,7 +18,13 @@ from ... import requirements
 from ...cache.changes import equal_except
 from ...cache.manifest import Distribution, Manifest
 from ...context import BuildContext
-from ...errors import PackageIndexFailed, PipInstallFailed, PipResolutionFailed
+from ...errors import (
+    BuildWarning,
+    PackageIndexFailed,
+    PipInstallFailed,
+    PipResolutionFailed,
+    UnpinnedPackages,
+)
 from ...install import distributions
 from ...python_version import ResolvedPythonVersion
 from ...runtime.download import Client
@@ -27,7 +33,6 @@ from . import commands, index, pinned, tool
 from .index_check import Verdict, index_client, record_resolution
 from .index_pages import PageRecord, PageSet, pip_args
 from .inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
-from .unpinned import unpinned_warning
 
 REQUIREMENTS_FILE = "requirements.txt"
 TEST_REQUIREMENTS_FILE = "requirements-test.txt"
@@ -173,9 +178,9 @@ class Pip(PackageManager[PipInputs]):
             return {"package_manager": self.name, "pip_version": self.version}
         return {"unpinned": [*self.facts.unpinned, *self._unpinned_dependencies(installed)]}
 
-    def warnings(self, installed: Mapping[str, str]) -> list[tuple[str, str]]:
-        found = unpinned_warning(self.facts.unpinned, self._unpinned_dependencies(installed))
-        return [found] if found else []
+    def warnings(self, installed: Mapping[str, str]) -> list[BuildWarning]:
+        direct, dependencies = self.facts.unpinned, self._unpinned_dependencies(installed)
+        return [UnpinnedPackages(direct, dependencies)] if direct or dependencies else []
 
     def _unpinned_dependencies(self, installed: Mapping[str, str]) -> list[str]:
         """Installed names no file pins, but not the direct requirements (ranges,

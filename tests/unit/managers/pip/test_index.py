@@ -1,5 +1,5 @@
-"""The wiring of the index-page check into pip (managers/pip/index.py) and the
-unpinned warning (managers/pip/unpinned.py), without a network."""
+"""The wiring of the index-page check into pip (managers/pip/index.py), without a
+network."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from python_buildpack.managers.pip.index_pages import (
     source_key,
     sources_from_settings,
 )
-from python_buildpack.managers.pip.unpinned import unpinned_warning
 from python_buildpack.requirements import RequirementsGraph, parse_requirements_graph
 
 LOG_500 = (
@@ -106,31 +105,3 @@ def test_manifest_keeps_the_record_and_refuses_a_malformed_one() -> None:
     with pytest.raises(ValueError, match="index_pages"):
         Manifest.from_json(json.dumps(malformed))
     assert Manifest.from_json(manifest(None).to_json()).index_pages is None
-
-
-def test_unpinned_warning_gives_counts_and_a_few_examples() -> None:
-    direct = [f"requirements.txt:{n}: pkg{n}>=1" for n in range(1, 17)]
-    deps = [f"dep{n:02}" for n in range(53)]
-    found = unpinned_warning(direct, deps)
-    assert found is not None
-    title, body = found
-    assert title == (
-        "16 requirements have no exact version and 53 dependencies are pinned by no file."
-    )
-    lines = body.splitlines()
-    assert lines[:5] == [
-        "- requirements.txt:1: pkg1>=1",
-        "- requirements.txt:2: pkg2>=1",
-        "- requirements.txt:3: pkg3>=1",
-        "- and 13 more requirements",
-        "- dependencies: dep00, dep01, dep02 and 50 more",
-    ]
-    assert len(lines) <= 10
-    assert "pip freeze > requirements.txt" in body and "bin/report" in body
-
-
-def test_unpinned_warning_in_the_singular_and_when_all_is_pinned() -> None:
-    found = unpinned_warning([], ["idna"])
-    assert found is not None
-    assert found[0] == "1 dependency is pinned by no file."
-    assert unpinned_warning([], []) is None
