@@ -5,19 +5,21 @@ the tail of its output); each other module holds the errors of one concern:
 
 - app_files.py: what detect and the checks find in the app's files (or miss)
 - app_steps.py: the app's hooks, Django's collectstatic, NLTK data downloads
-- build_warnings.py: every warning (the build goes on), in the same title/body shape
 - config_vars.py: config vars that cannot be read, have an unknown value, or are refused
 - filesystem.py: the machine's disks (full, read-only, permission denied)
 - install.py: the installed distributions are not the ones resolved
 - lockfile_managers.py: uv, Poetry, Pipenv: their lockfiles, tools and sync
 - pip.py: pip itself, its install and dry run, the index, moving references
-- python_version.py: the requested Python version and the files that name it
+- python_version.py: the requested Python version, the files that name it, a project
+  file or package manager that disagrees
 - requirements.py: the requirements files pip reads (`-r`, `-c`, lines, paths)
 - runtime.py: getting Python (base URL, trust, download, archive), vendored wheels
 - stack.py: the stack the app is built for
 - usage.py: how the buildpack was started (arguments, directories)
 
-Every class is re-exported here: import errors and warnings from `python_buildpack.errors`.
+build_warnings.py holds every warning (the build goes on), in the errors' title/body
+shape. Every class is re-exported here: import errors and warnings from
+`python_buildpack.errors`.
 """
 
 from __future__ import annotations
