@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from ..cache.changes import keyed_differences
 from ..cache.tree import scan
 from ..context import BuildContext
@@ -25,11 +27,6 @@ def site_packages(python_dir: Path, major_minor: str) -> Path:
 def python_executable(ctx: BuildContext) -> Path:
     """The interpreter by its run-time path, so shebangs and RECORDs say /app."""
     return ctx.runtime_python_dir / "bin" / "python3"
-
-
-def canonical_name(name: str) -> str:
-    """PEP 503 normalisation (the same as packaging.utils.canonicalize_name)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _dist_infos(site_packages: Path) -> Iterator[Path]:
@@ -47,7 +44,7 @@ def installed_distributions(site_packages: Path) -> dict[str, str]:
         except OSError:
             continue
         if headers["Name"] and headers["Version"]:
-            found[canonical_name(headers["Name"])] = headers["Version"]
+            found[canonicalize_name(headers["Name"])] = headers["Version"]
     return found
 
 
