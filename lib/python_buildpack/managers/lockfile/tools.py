@@ -21,17 +21,15 @@ venv's other scripts (Poetry's dependencies') are not exposed to later buildpack
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ... import config
+from ...cache.files import exclusive
 from ...context import BuildContext
 from ...errors import ManagerToolInstallFailed, RuntimeWithoutEnsurepip
 from ...runner import display
@@ -147,18 +145,6 @@ def _relocate_scripts(bin_dir: Path, old_root: Path, new_root: Path) -> None:
         os.replace(tmp, script)
 
 
-@contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    """Two builds sharing CACHE_DIR must not install into one directory at once."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with (directory / ".lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def install_env(ctx: BuildContext, python: Path) -> dict[str, str]:
     """The buildpack's own pip run: no config file, no app settings, trust kept."""
     return config.command_env(
@@ -249,7 +235,9 @@ def install_tool(
     pins = read_tool_pins(ctx.buildpack_dir, name)
     parent = tools_dir(ctx)
     root = parent / f"{name}-{tool_key(pins, python_version, python)}"
-    with _locked(parent):
+    parent.mkdir(parents=True, exist_ok=True)
+    # Two builds sharing CACHE_DIR must not install into one directory at once.
+    with exclusive(parent / ".lock"):
         if _is_complete(pins, root):
             ctx.output.step(f"Using cached {pins.display_name} {pins.version}")
             return InstalledTool(name, pins.version, root, cached=True)
