@@ -32,6 +32,7 @@ from ...lockfiles.model import KEEP, LockedSet, Target
 from ...python_version import ResolvedPythonVersion
 from ...runner import display
 from ..base import Drift, PackageManager, Updated
+from ..pip import tool as pip_tool
 from . import check, tools
 from . import commands as specs
 from .inputs import LockfileInputs, changed_locals, compute, local_path
@@ -201,7 +202,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
                 self.spec.name,
                 python=python_executable(self.ctx),
                 python_version=str(self.python),
-                pip_wheel=tools.bundled_pip(self.ctx.python_dir, self.python.major_minor),
+                pip_wheel=pip_tool.bundled_pip(self.ctx.python_dir, self.python.major_minor),
                 index_url=self.ctx.host_env.get("PYTHON_TOOLS_INDEX_URL"),
             )
         return self.tool
