@@ -33,8 +33,8 @@ from ...python_version import ResolvedPythonVersion
 from ...runner import display
 from ..base import Drift, PackageManager, Updated
 from ..pip import tool as pip_tool
-from . import check, tools
 from . import commands as specs
+from . import tools
 from .inputs import LockfileInputs, changed_locals, compute, local_path
 
 
@@ -157,7 +157,9 @@ class LockfileManager(PackageManager[LockfileInputs]):
         return Updated(dists, self.verify(dists))
 
     def verify(self, installed: Mapping[str, Distribution]) -> list[str]:
-        return check.verify(self.site, self.must_be_installed(installed))
+        # uv and Poetry compile bytecode they do not list in RECORD.
+        expected = self.must_be_installed(installed)
+        return distributions.verify(self.site, expected, unrecorded_bytecode=True)
 
     def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:
         expected = {

@@ -204,7 +204,7 @@ class Pip(PackageManager[PipInputs]):
         if plan.install:
             ctx.output.step(INSTALLING)
             dists.update(self._distributions(self._pip_install()))
-        metadata = pinned.installed_requirements(self.site)
+        metadata = distributions.installed_requirements(self.site)
         marker_env = pinned.marker_environment(str(self.python))
         reached, problems = pinned.closure(self.graphs, metadata, marker_env)
         unneeded = sorted(set(metadata) - reached - {"pip"})

@@ -11,11 +11,9 @@ the build to the general path (pip's dry run), never to a guess.
 
 from __future__ import annotations
 
-import email.parser
 import platform
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from packaging.markers import Marker, default_environment
 from packaging.requirements import InvalidRequirement, Requirement
@@ -77,21 +75,6 @@ def marker_environment(python_version: str) -> dict[str, str]:
         platform_machine=platform.machine(),
     )
     return env
-
-
-def installed_requirements(site_packages: Path) -> dict[str, tuple[str, list[str]]]:
-    """canonical name -> (version, its Requires-Dist lines)."""
-    found: dict[str, tuple[str, list[str]]] = {}
-    parser = email.parser.HeaderParser()
-    for info in sorted(site_packages.glob("*.dist-info")):
-        try:
-            headers = parser.parsestr((info / "METADATA").read_text(encoding="utf-8"))
-        except OSError:
-            continue
-        if headers["Name"]:
-            name = canonicalize_name(headers["Name"])
-            found[name] = (str(headers["Version"]), list(headers.get_all("Requires-Dist") or []))
-    return found
 
 
 def _applies(requirement: Requirement, env: Mapping[str, str], extras: Iterable[str]) -> bool:

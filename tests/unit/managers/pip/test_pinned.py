@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from python_buildpack.install import distributions
 from python_buildpack.managers.pip import inputs as pip_inputs
 from python_buildpack.managers.pip import pinned as resolution
 from python_buildpack.managers.pip.inputs import Line
@@ -120,7 +121,7 @@ def test_installed_requirements_reads_versions_and_requires_dist(tmp_path: Path)
         build_wheel(wheels, "Flask", "3.0.0", requires=["Werkzeug>=3.0", "click>=8.1"]),
         build_wheel(wheels, "zope.interface", "6.0"),
     )
-    assert resolution.installed_requirements(site) == {
+    assert distributions.installed_requirements(site) == {
         "flask": ("3.0.0", ["Werkzeug>=3.0", "click>=8.1"]),
         "zope-interface": ("6.0", []),
     }
