@@ -8,7 +8,8 @@ https://devcenter.heroku.com/articles/python-runtimes
 One module per concern: table.py (the supported versions, data in python_versions.json),
 model.py (the version types and the default), files.py (parsing the version files'
 text and bytes, pure), read.py (reading them from the app, the only disk access),
-resolve.py (resolution and warnings, pure). Warnings are returned as `(title, body)`
+resolve.py (resolution and warnings, pure), markers.py (the app's Python as a
+PEP 508 marker sees it). Warnings are returned as `(title, body)`
 pairs; their wording lives in resolve.py, next to the conditions that produce them
 (errors live in errors/python_version.py). This package re-exports what the rest of
 the buildpack and its tests use.
