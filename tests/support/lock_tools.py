@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.managers.lockfile import tools
+from python_buildpack.managers.pip import tool as pip_tool
 from support.index_server import IndexServer, serve_index
 from support.pinned_tools import pinned_tool
 from support.wheels import build_wheel
@@ -33,7 +33,7 @@ from support.wheels import build_wheel
 TOOLS = ("uv", "poetry", "pipenv")
 PYTHON_VERSION = platform.python_version()
 MAJOR_MINOR = ".".join(PYTHON_VERSION.split(".")[:2])
-BUNDLED_PIP = tools.bundled_pip(Path(sys.base_prefix), MAJOR_MINOR)
+BUNDLED_PIP = pip_tool.bundled_pip(Path(sys.base_prefix), MAJOR_MINOR)
 LOCK_COMMANDS = {"uv": ["lock"], "poetry": ["lock"], "pipenv": ["lock"]}
 LOCKFILES = {"uv": "uv.lock", "poetry": "poetry.lock", "pipenv": "Pipfile.lock"}
 PROJECT_FILES = {"uv": "pyproject.toml", "poetry": "pyproject.toml", "pipenv": "Pipfile"}

@@ -14,6 +14,7 @@ from pathlib import Path
 from python_buildpack import config
 from python_buildpack.context import BuildContext, Stack
 from python_buildpack.managers.lockfile import tools
+from python_buildpack.managers.pip import tool as pip_tool
 from python_buildpack.output import Output
 from python_buildpack.runner import SubprocessRunner
 
@@ -43,5 +44,5 @@ def pinned_tool(name: str) -> Path:
         name,
         python=Path(sys.executable),
         python_version=version,
-        pip_wheel=tools.bundled_pip(Path(sys.base_prefix), major_minor),
+        pip_wheel=pip_tool.bundled_pip(Path(sys.base_prefix), major_minor),
     ).executable

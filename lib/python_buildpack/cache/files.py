@@ -1,12 +1,15 @@
-"""The cache's file primitives: a file's sha256, an atomic write, removing a tree."""
+"""The cache's file primitives: a file's sha256, an atomic write, removing a tree,
+and the one file lock (builds that share an app dir or CACHE_DIR take turns by it)."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _READ = 1 << 20
@@ -54,3 +57,24 @@ def remove_tree(path: Path) -> None:
         path.unlink()
     elif path.exists():
         shutil.rmtree(path)
+
+
+@contextlib.contextmanager
+def exclusive(path: Path, waiting: Callable[[], object] | None = None) -> Iterator[None]:
+    """An flock on `path` (a directory, or a file, made if missing) while the block
+    runs. The kernel releases it when the process dies, so a killed build never
+    leaves it held. `waiting` is called once before waiting for another holder."""
+    if path.is_dir():
+        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    else:
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock

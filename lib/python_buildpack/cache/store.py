@@ -27,7 +27,6 @@ herokuish mount CACHE_DIR as a volume. Which one is decided once, up front.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -37,7 +36,7 @@ from pathlib import Path
 from ..errors import InstalledFilesChanged
 from ..output import Output
 from . import tree
-from .files import fsync_dir, remove_tree, write_atomically
+from .files import exclusive, fsync_dir, remove_tree, write_atomically
 from .identities import IdentityRecord
 from .manifest import FORMAT, FormatMismatch, Manifest
 
@@ -103,17 +102,10 @@ class CacheStore:
     def locked(self, output: Output) -> Iterator[None]:
         """Held for the whole build: builds sharing a cache take turns."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / "lock").open("a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                output.step("Waiting for another build that is using this cache")
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                self._remove_leftovers()
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        waiting = "Waiting for another build that is using this cache"
+        with exclusive(self.root / "lock", lambda: output.step(waiting)):
+            self._remove_leftovers()
+            yield
 
     def _remove_leftovers(self) -> None:
         """Staging dirs of a build that was killed (we hold the lock: none is live),

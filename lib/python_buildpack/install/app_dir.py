@@ -18,14 +18,12 @@ whether they share a CACHE_DIR or not.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..cache.files import remove_tree
+from ..cache.files import exclusive, remove_tree
 from ..context import BuildContext
-from ..output import Output
 
 
 def lock_path(ctx: BuildContext) -> Path:
@@ -48,25 +46,11 @@ def claimed(ctx: BuildContext) -> Iterator[None]:
         return
     link = ctx.runtime_python_dir
     link.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(lock_path(ctx), ctx.output, f"using {link}"):
+    # On the directory: no file of its own in the app dir.
+    waiting = f"Waiting for another build using {link} to finish"
+    with exclusive(lock_path(ctx), lambda: ctx.output.step(waiting)):
         _point(link, ctx.python_dir)
         yield
-
-
-@contextlib.contextmanager
-def _exclusive(path: Path, output: Output, what: str) -> Iterator[None]:
-    # flock on the directory: released by the kernel when the process dies, so a
-    # killed build never leaves the app dir locked, and it needs no file of its own.
-    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            output.step(f"Waiting for another build {what} to finish")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)  # releases the lock
 
 
 def _point(link: Path, target: Path) -> None:

@@ -18,6 +18,7 @@ from packaging.markers import InvalidMarker, Marker, UndefinedComparison, Undefi
 from packaging.utils import canonicalize_name
 
 from ..errors import LockfileInvalid
+from ..python_version.markers import marker_environment
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,8 +27,6 @@ else:  # the stack's python3 on heroku-22; tomli is vendored (requirements/vendo
 
 # Installed in the app's Python by the runtime or the buildpack, named by no lockfile.
 KEEP = ("pip", "setuptools", "wheel")
-# platform.machine() on the stacks' two architectures, by BuildContext.arch.
-_MACHINE = {"amd64": "x86_64", "arm64": "aarch64", "x86_64": "x86_64", "aarch64": "aarch64"}
 
 
 @dataclass(frozen=True)
@@ -42,20 +41,7 @@ class Target:
         return ".".join(self.python_full_version.split(".")[:2])
 
     def environment(self, extra: str = "") -> dict[str, str]:
-        return {
-            "implementation_name": "cpython",
-            "implementation_version": self.python_full_version,
-            "os_name": "posix",
-            "platform_machine": _MACHINE.get(self.arch, self.arch),
-            "platform_python_implementation": "CPython",
-            "platform_release": "",
-            "platform_system": "Linux",
-            "platform_version": "",
-            "python_full_version": self.python_full_version,
-            "python_version": self.python_version,
-            "sys_platform": "linux",
-            "extra": extra,
-        }
+        return marker_environment(self.python_full_version, self.arch, extra=extra)
 
 
 @dataclass(frozen=True, order=True)

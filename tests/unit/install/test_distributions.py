@@ -55,6 +55,42 @@ def test_missing_site_packages_has_nothing_installed(tmp_path: Path) -> None:
     assert environment.installed_distributions(tmp_path / "nope") == {}
 
 
+def test_a_leftover_second_dist_info_of_one_name_gives_the_same_answer_every_time(
+    tmp_path: Path,
+) -> None:
+    site = install(tmp_path / "site", "zope_interface", "5.0", requires=["setuptools"])
+    install(site, "Zope.Interface", "6.0")  # another spelling of the name, a newer version
+    assert sorted(p.name for p in site.glob("*.dist-info")) == [
+        "zope_interface-5.0.dist-info",
+        "zope_interface-6.0.dist-info",
+    ]
+    # The last by name counts, for the versions and for the metadata alike.
+    assert environment.installed_distributions(site) == {"zope-interface": "6.0"}
+    assert environment.installed_requirements(site) == {"zope-interface": ("6.0", [])}
+    assert environment.verify(site, {"zope-interface": "5.0"}) == [
+        "zope-interface is 6.0, expected 5.0"
+    ]
+
+
+def test_a_record_with_a_blank_row_or_an_extra_field_is_still_read(tmp_path: Path) -> None:
+    # importlib.metadata's Distribution.files fails on both; a RECORD written by
+    # hand or by another tool may have them.
+    site = install(tmp_path / "site", "alpha", "1.0")
+    record = site / "alpha-1.0.dist-info" / "RECORD"
+    record.write_text(record.read_text() + "\r\nalpha/extra.py,,,by-some-tool\r\n")
+    write(site / "alpha" / "extra.py", "")
+    assert environment.unowned_or_missing(site) == []
+
+
+def test_a_record_that_lists_missing_files_names_them_whatever_the_python(tmp_path: Path) -> None:
+    # Python 3.12's Distribution.files leaves out the files that are gone.
+    site = install(tmp_path / "site", "alpha", "1.0")
+    (site / "alpha" / "__init__.py").unlink()
+    assert environment.unowned_or_missing(site) == [
+        "alpha/__init__.py is missing though a package lists it"
+    ]
+
+
 # --- leftovers of an uninstall ----------------------------------------------------
 
 
@@ -86,6 +122,26 @@ def test_unowned_or_missing_reports_only_the_first_few(tmp_path: Path) -> None:
         write(site / "requests" / f"old{i}.py", "")
     found = environment.unowned_or_missing(site, limit=5)
     assert found == [f"requests/old{i}.py belongs to no installed package" for i in range(5)]
+
+
+def test_bytecode_uv_or_poetry_compiled_for_an_installed_module_is_not_a_leftover(
+    tmp_path: Path,
+) -> None:
+    site = install(tmp_path / "site", "alpha", "1.0")
+    write(site / "alpha" / "__pycache__" / "__init__.cpython-312.pyc", "")
+    assert environment.verify(site, {"alpha": "1.0"}, unrecorded_bytecode=True) == []
+    # pip records the bytecode it compiles: unrecorded bytecode is a leftover there.
+    assert environment.verify(site, {"alpha": "1.0"}) == [
+        "alpha/__pycache__/__init__.cpython-312.pyc belongs to no installed package"
+    ]
+
+
+def test_bytecode_of_a_removed_package_is_a_leftover(tmp_path: Path) -> None:
+    site = install(tmp_path / "site", "alpha", "1.0")
+    write(site / "gone" / "__pycache__" / "__init__.cpython-312.pyc", "")
+    assert environment.verify(site, {"alpha": "1.0"}, unrecorded_bytecode=True) == [
+        "gone/__pycache__/__init__.cpython-312.pyc belongs to no installed package"
+    ]
 
 
 def test_pruning_removes_dirs_an_uninstall_left_empty(tmp_path: Path) -> None:
@@ -183,3 +239,54 @@ def test_token_in_a_direct_url_is_put_back_as_its_var(tmp_path: Path) -> None:
     rows = record_rows(site / "secretpkg-1.0.dist-info" / "RECORD")
     data = direct_url.read_bytes()
     assert rows["secretpkg-1.0.dist-info/direct_url.json"] == [record_hash(data), str(len(data))]
+
+
+# --- RECORDs kept true --------------------------------------------------------------
+
+
+def test_a_rewritten_file_of_a_dist_info_leaves_no_stale_hash_in_its_record(
+    tmp_path: Path,
+) -> None:
+    site = install(
+        tmp_path / "site",
+        "alpha",
+        "1.0",
+        files={"alpha/__init__.py": "", "alpha-1.0.dist-info/uv_cache.json": '{"t": 1}'},
+    )
+    cache_json = site / "alpha-1.0.dist-info" / "uv_cache.json"
+    cached = tmp_path / "cached.json"
+    os.link(cache_json, cached)
+    environment.rewrite_recorded(site, cache_json, lambda text: text.replace("1", "0"))
+    assert cache_json.read_text() == '{"t": 0}'
+    assert cached.read_text() == '{"t": 1}'  # a new inode: never through a hard link
+    rows = record_rows(site / "alpha-1.0.dist-info" / "RECORD")
+    data = cache_json.read_bytes()
+    assert rows["alpha-1.0.dist-info/uv_cache.json"] == [record_hash(data), str(len(data))]
+
+
+def test_absolute_record_rows_poetry_writes_become_relative_with_true_hashes(
+    tmp_path: Path,
+) -> None:
+    site = install(tmp_path / "site", "proj", "1.0", files={"proj.pth": "/app/src\n"})
+    record = site / "proj-1.0.dist-info" / "RECORD"
+    at_run_time = Path("/app/.heroku/python/lib/python3.12/site-packages")
+    rows = [
+        [f"{at_run_time}/proj.pth", record_hash(b"/build/src\n"), "11"],  # stale: relocated
+        [
+            f"{site}/proj-1.0.dist-info/METADATA",
+            *record_rows(record)["proj-1.0.dist-info/METADATA"],
+        ],
+        [f"{site}/proj-1.0.dist-info/RECORD", "", ""],
+        ["/elsewhere/file.txt", "", ""],  # under neither prefix: left as it is
+    ]
+    with record.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    environment.relative_records(site, (at_run_time, site))
+    found = record_rows(record)
+    data = (site / "proj.pth").read_bytes()
+    assert found == {
+        "proj.pth": [record_hash(data), str(len(data))],
+        "proj-1.0.dist-info/METADATA": rows[1][1:],
+        "proj-1.0.dist-info/RECORD": ["", ""],
+        "/elsewhere/file.txt": ["", ""],
+    }

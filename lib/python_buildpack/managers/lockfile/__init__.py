@@ -4,8 +4,8 @@
 - Each tool's commands, environment and refused config vars, as data
   (commands.py); the tool installed from its hashed pins (tools.py).
 - What a build depends on (inputs.py), the Python the lock asks for (python.py),
-  the check of the synced environment (check.py), the removal of what a sync leaves
-  behind (uninstall.py).
+  the removal of what a sync leaves behind (uninstall.py). The synced environment
+  is checked, and its RECORDs kept true, by install/distributions.py.
 - The lockfiles themselves are read by the pure parsers in lockfiles/.
 """
 

@@ -32,8 +32,9 @@ from ...lockfiles.model import KEEP, LockedSet, Target
 from ...python_version import ResolvedPythonVersion
 from ...runner import display
 from ..base import Drift, PackageManager, Updated
-from . import check, tools
+from ..pip import tool as pip_tool
 from . import commands as specs
+from . import tools
 from .inputs import LockfileInputs, changed_locals, compute, local_path
 
 
@@ -156,7 +157,9 @@ class LockfileManager(PackageManager[LockfileInputs]):
         return Updated(dists, self.verify(dists))
 
     def verify(self, installed: Mapping[str, Distribution]) -> list[str]:
-        return check.verify(self.site, self.must_be_installed(installed))
+        # uv and Poetry compile bytecode they do not list in RECORD.
+        expected = self.must_be_installed(installed)
+        return distributions.verify(self.site, expected, unrecorded_bytecode=True)
 
     def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:
         expected = {
@@ -201,7 +204,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
                 self.spec.name,
                 python=python_executable(self.ctx),
                 python_version=str(self.python),
-                pip_wheel=tools.bundled_pip(self.ctx.python_dir, self.python.major_minor),
+                pip_wheel=pip_tool.bundled_pip(self.ctx.python_dir, self.python.major_minor),
                 index_url=self.ctx.host_env.get("PYTHON_TOOLS_INDEX_URL"),
             )
         return self.tool

@@ -18,11 +18,6 @@ What is Poetry's own here (MANAGERS_NOTES.md has the measurements):
 
 from __future__ import annotations
 
-import base64
-import csv
-import hashlib
-import io
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -96,7 +91,7 @@ class Poetry(LockfileManager):
         at_run_time = distributions.site_packages(
             self.ctx.runtime_python_dir, self.python.major_minor
         )
-        relative_records(self.site, (at_run_time, self.site))
+        distributions.relative_records(self.site, (at_run_time, self.site))
 
     def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:
         expected = super().must_be_installed(installed)
@@ -120,38 +115,3 @@ def has_in_project_venv(build_dir: Path) -> bool:
     """A `.venv` Poetry would install into (a directory, or a link to one anywhere)."""
     venv = build_dir / IN_PROJECT_VENV
     return venv.is_dir() or venv.is_symlink()
-
-
-def relative_records(site_packages: Path, prefixes: Sequence[Path]) -> None:
-    """Poetry writes the RECORD of the project it installs editable with absolute
-    paths (its editable builder, poetry/masonry/builders/editable.py), where pip and
-    the wheel spec write paths relative to site-packages, and the buildpack's checks
-    read them so. Rewrite them, with each file's hash and size as it is now (the .pth
-    and direct_url.json were pointed at the app dir after the sync)."""
-    for record in sorted(site_packages.glob("*.dist-info/RECORD")):
-        with record.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-        changed = False
-        for row in rows:
-            if not row or not os.path.isabs(row[0]):
-                continue
-            for prefix in prefixes:
-                try:
-                    rel = Path(row[0]).relative_to(prefix)
-                except ValueError:
-                    continue
-                row[0] = rel.as_posix()
-                path = site_packages / rel
-                if len(row) > 1 and row[1] and path.is_file():
-                    data = path.read_bytes()
-                    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest())
-                    row[1:] = [f"sha256={digest.rstrip(b'=').decode()}", str(len(data))]
-                changed = True
-                break
-        if changed:
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(rows)
-            # A new inode: never write through a hard link into the cache.
-            tmp = record.with_name(".RECORD.tmp")
-            tmp.write_text(buffer.getvalue(), encoding="utf-8")
-            os.replace(tmp, record)

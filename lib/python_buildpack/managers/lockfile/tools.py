@@ -21,20 +21,18 @@ venv's other scripts (Poetry's dependencies') are not exposed to later buildpack
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ... import config
+from ...cache.files import exclusive
 from ...context import BuildContext
-from ...errors import ManagerToolInstallFailed, RuntimeWithoutEnsurepip
+from ...errors import ManagerToolInstallFailed
 from ...runner import display
+from ..pip import tool as pip_tool
 
 # How the log names each tool.
 DISPLAY_NAMES = {"uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}
@@ -147,49 +145,13 @@ def _relocate_scripts(bin_dir: Path, old_root: Path, new_root: Path) -> None:
         os.replace(tmp, script)
 
 
-@contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    """Two builds sharing CACHE_DIR must not install into one directory at once."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with (directory / ".lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def install_env(ctx: BuildContext, python: Path) -> dict[str, str]:
-    """The buildpack's own pip run: no config file, no app settings, trust kept."""
-    return config.command_env(
-        ctx.host_env,
-        {},
-        path_prefix=(python.parent,),
-        extra={
-            "PIP_CONFIG_FILE": os.devnull,
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-            "PIP_NO_INPUT": "1",
-            "PIP_ROOT_USER_ACTION": "ignore",
-        },
-    )
-
-
-def bundled_pip(python_home: Path, major_minor: str) -> Path:
-    """The pip wheel CPython's ensurepip carries (the runtime's own pip, whatever the
-    app's pip config or package manager, as classic installs its tools)."""
-    bundled_dir = python_home / "lib" / f"python{major_minor}" / "ensurepip" / "_bundled"
-    wheels = sorted(bundled_dir.glob("pip-*.whl"))
-    if not wheels:
-        raise RuntimeWithoutEnsurepip(major_minor)
-    return wheels[-1]
-
-
 def install_argv(
     venv_python: Path, pip_wheel: Path, pins: Path, index_url: str | None
 ) -> list[str]:
-    argv = [
-        str(venv_python),
-        f"{pip_wheel}/pip",
+    index = ["--index-url", index_url] if index_url else []
+    return pip_tool.own_pip(
+        venv_python,
+        pip_wheel,
         "install",
         "--require-hashes",
         "--no-deps",
@@ -197,12 +159,10 @@ def install_argv(
         ":all:",
         "--no-cache-dir",
         "--quiet",
+        *index,
         "-r",
         str(pins),
-    ]
-    if index_url:
-        argv[-2:-2] = ["--index-url", index_url]
-    return argv
+    )
 
 
 def _run(ctx: BuildContext, pins: ToolPins, argv: list[str], env: dict[str, str]) -> None:
@@ -224,7 +184,7 @@ def _make_venv(
     """root/venv with the pinned tool, and root/bin/<name> linking to its command."""
     shutil.rmtree(root, ignore_errors=True)
     venv = root / "venv"
-    env = install_env(ctx, python)
+    env = pip_tool.isolated_env(ctx)
     _run(ctx, pins, [str(python), "-m", "venv", "--without-pip", str(venv)], env)
     argv = install_argv(venv / "bin" / "python", pip_wheel, pins.path, index_url)
     _run(ctx, pins, argv, env)
@@ -243,13 +203,15 @@ def install_tool(
 ) -> InstalledTool:
     """The tool `name` (uv, poetry, pipenv) from requirements/<name>.txt, installed
     in a venv of `python` (the app's runtime Python, by its run-time path) by the
-    venv's Python running `pip_wheel` (`bundled_pip(ctx.python_dir, X.Y)`), or
+    venv's Python running `pip_wheel` (`pip.tool.bundled_pip(ctx.python_dir, X.Y)`), or
     reused from CACHE_DIR. `index_url`: where the pinned wheels come from (default:
     pip's, PyPI)."""
     pins = read_tool_pins(ctx.buildpack_dir, name)
     parent = tools_dir(ctx)
     root = parent / f"{name}-{tool_key(pins, python_version, python)}"
-    with _locked(parent):
+    parent.mkdir(parents=True, exist_ok=True)
+    # Two builds sharing CACHE_DIR must not install into one directory at once.
+    with exclusive(parent / ".lock"):
         if _is_complete(pins, root):
             ctx.output.step(f"Using cached {pins.display_name} {pins.version}")
             return InstalledTool(name, pins.version, root, cached=True)

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from ...install import distributions
 from ...lockfiles import uv
 from ...lockfiles.model import LockedSet, Target
 from ...python_version import RequestedPythonVersion
-from . import check, tools
 from . import commands as specs
+from . import tools
 from .manager import LockfileManager
 from .python import check_requires_python, requested_with_version_file
 
@@ -52,7 +53,7 @@ class Uv(LockfileManager):
 
     def after_sync(self) -> None:
         for path in self.site.glob("*.dist-info/uv_cache.json"):
-            check.rewrite_recorded(self.site, path, _without_timestamp)
+            distributions.rewrite_recorded(self.site, path, _without_timestamp)
 
     def sync_argv(self, tool: tools.InstalledTool, reinstall: Sequence[str]) -> list[str]:
         argv = super().sync_argv(tool, reinstall)

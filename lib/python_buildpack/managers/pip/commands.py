@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from ...cache.manifest import Distribution
 from ...context import BuildContext
 from ...errors import PipInstallFailed, PipResolutionFailed
-from ...install.distributions import canonical_name, python_executable
+from ...install.distributions import python_executable
 from ...runner import display
 
 
@@ -62,10 +64,10 @@ def distributions_from_report(
 ) -> dict[str, Distribution]:
     """`as_written` puts `${VAR}` references back into URLs: the manifest stores
     sources, and a token must not be stored."""
-    found = {}
+    found: dict[str, Distribution] = {}
     for item in report.get("install", []):
         meta = item["metadata"]
-        name = canonical_name(meta["name"])
+        name = canonicalize_name(meta["name"])
         found[name] = Distribution(
             name=name,
             version=str(meta["version"]),

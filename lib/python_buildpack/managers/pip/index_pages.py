@@ -51,6 +51,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from packaging.utils import canonicalize_name
+
 from ...redaction import redact
 
 FORMAT = 1
@@ -62,10 +64,6 @@ ACCEPT = (
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
 SourceKind = Literal["index", "find-links"]
-
-
-def normalize_name(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def without_userinfo(url: str) -> str:
@@ -251,7 +249,7 @@ def _match_page(url: str, prefixes: Iterable[tuple[str, Source]]) -> tuple[str, 
         if source.kind == "index" and url.startswith(prefix):
             project = url[len(prefix) :].strip("/")
             if project and "/" not in project:
-                return source.key, normalize_name(project)
+                return source.key, canonicalize_name(project)
     return None
 
 

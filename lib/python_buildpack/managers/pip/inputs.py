@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from ...cache.changes import described, keyed, rebuild_if_changed
 from ...cache.files import file_sha256 as file_digest
 from ...cache.inputs import listing_digest, path_digest, sha256_text, tree_digest
@@ -46,7 +48,7 @@ def _spec(display: str, name: str) -> str:
     """`typing_extensions==4.1` -> `==4.1` (the name as written may differ from
     its normalized form)."""
     match = _LEADING_NAME.match(display)
-    if match and re.sub(r"[-_.]+", "-", match[1]).lower() == name:
+    if match and canonicalize_name(match[1]) == name:
         return display[match.end() :].strip() or display
     return display
 

@@ -10,6 +10,7 @@ pipeline as problems, and the pipeline rebuilds.
 from __future__ import annotations
 
 import json
+import platform
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from ...errors import (
 )
 from ...install import distributions
 from ...python_version import ResolvedPythonVersion
+from ...python_version.markers import marker_environment
 from ...runtime.download import Client
 from ..base import Drift, PackageManager, Updated
 from . import commands, index, pinned, tool
@@ -209,8 +211,13 @@ class Pip(PackageManager[PipInputs]):
         if plan.install:
             ctx.output.step(INSTALLING)
             dists.update(self._distributions(self._pip_install()))
-        metadata = pinned.installed_requirements(self.site)
-        marker_env = pinned.marker_environment(str(self.python))
+        metadata = distributions.installed_requirements(self.site)
+        marker_env = marker_environment(  # as pip in the app's Python on this machine
+            str(self.python),
+            self.ctx.arch,
+            platform_release=platform.release(),
+            platform_version=platform.version(),
+        )
         reached, problems = pinned.closure(self.graphs, metadata, marker_env)
         unneeded = sorted(set(metadata) - reached - {"pip"})
         if unneeded and not problems:

@@ -11,13 +11,10 @@ the build to the general path (pip's dry run), never to a guess.
 
 from __future__ import annotations
 
-import email.parser
-import platform
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from packaging.markers import Marker, default_environment
+from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
@@ -61,37 +58,6 @@ def plan_pinned_update(
         if name in installed and not version_bump_only:
             uninstall.append(name)
     return PinnedPlan(tuple(uninstall), install)
-
-
-def marker_environment(python_version: str) -> dict[str, str]:
-    """PEP 508 marker values for the app's Python on this machine (the buildpack's
-    own interpreter may be another version)."""
-    env = {key: str(value) for key, value in default_environment().items()}
-    major_minor = ".".join(python_version.split(".")[:2])
-    env.update(
-        python_version=major_minor,
-        python_full_version=python_version,
-        implementation_name="cpython",
-        implementation_version=python_version,
-        platform_python_implementation="CPython",
-        platform_machine=platform.machine(),
-    )
-    return env
-
-
-def installed_requirements(site_packages: Path) -> dict[str, tuple[str, list[str]]]:
-    """canonical name -> (version, its Requires-Dist lines)."""
-    found: dict[str, tuple[str, list[str]]] = {}
-    parser = email.parser.HeaderParser()
-    for info in sorted(site_packages.glob("*.dist-info")):
-        try:
-            headers = parser.parsestr((info / "METADATA").read_text(encoding="utf-8"))
-        except OSError:
-            continue
-        if headers["Name"]:
-            name = canonicalize_name(headers["Name"])
-            found[name] = (str(headers["Version"]), list(headers.get_all("Requires-Dist") or []))
-    return found
 
 
 def _applies(requirement: Requirement, env: Mapping[str, str], extras: Iterable[str]) -> bool:

@@ -1,9 +1,12 @@
-"""Putting the pinned pip into the app's Python, and the environment pip runs in.
+"""pip as the buildpack's own tool: putting the pinned pip into the app's Python,
+the one way the buildpack runs pip for itself, and the environment the app's pip runs in.
 
 pip comes from a wheel pinned by hash (requirements/pip.txt), installed with the
 pip wheel that the runtime's ensurepip bundles, with no index and no config: the
 app's pip settings play no part here, so an app that installs with PIP_NO_INDEX
-still gets its pip.
+still gets its pip. The same bundled pip, in the same environment, installs the
+lockfile managers' tools and uninstalls for Poetry and Pipenv
+(managers/lockfile/tools.py, uninstall.py).
 """
 
 from __future__ import annotations
@@ -32,13 +35,35 @@ def pip_wheel(ctx: BuildContext) -> Path:
 
 
 def isolated_env(ctx: BuildContext) -> dict[str, str]:
-    """For the buildpack's own pip runs: no config files, no app settings."""
+    """For the buildpack's own pip runs: no config files, no app settings, no
+    prompt, the build machine's trust and proxy settings kept."""
     return config.command_env(
         ctx.host_env,
         {},
         path_prefix=(ctx.runtime_python_dir / "bin",),
-        extra={"PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        extra={
+            "PIP_CONFIG_FILE": os.devnull,
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "PIP_NO_INPUT": "1",
+            "PIP_ROOT_USER_ACTION": "ignore",
+        },
     )
+
+
+def bundled_pip(python_home: Path, major_minor: str) -> Path:
+    """The pip wheel CPython's ensurepip carries (the runtime's own pip, whatever the
+    app's pip config or package manager, as classic installs its tools)."""
+    bundled_dir = python_home / "lib" / f"python{major_minor}" / "ensurepip" / "_bundled"
+    wheels = sorted(bundled_dir.glob("pip-*.whl"))
+    if not wheels:
+        raise RuntimeWithoutEnsurepip(major_minor)
+    return wheels[-1]
+
+
+def own_pip(python: Path, wheel: Path, *args: str) -> list[str]:
+    """`python` running pip from `wheel` (`bundled_pip`): the app's Python may have
+    no pip of its own, and its own pip is the app's business."""
+    return [str(python), f"{wheel}/pip", *args]
 
 
 def app_pip_env(ctx: BuildContext, pip_cache: Path | None) -> dict[str, str]:
@@ -64,13 +89,10 @@ def install_pip(ctx: BuildContext, major_minor: str) -> str:
     pin = pip_pin(ctx)
     ctx.output.step(f"Installing pip {pin.version}")
     wheel = pip_wheel(ctx)
-    bundled_dir = ctx.python_dir / "lib" / f"python{major_minor}" / "ensurepip" / "_bundled"
-    bundled = sorted(bundled_dir.glob("pip-*.whl"))
-    if not bundled:
-        raise RuntimeWithoutEnsurepip(major_minor)
-    argv = [
-        str(python_executable(ctx)),
-        f"{bundled[-1]}/pip",
+    bundled = bundled_pip(ctx.python_dir, major_minor)
+    argv = own_pip(
+        python_executable(ctx),
+        bundled,
         "install",
         "--no-index",
         "--no-deps",
@@ -78,7 +100,7 @@ def install_pip(ctx: BuildContext, major_minor: str) -> str:
         "--no-input",
         "--quiet",
         str(wheel),
-    ]
+    )
     result = ctx.runner.capture(argv, env=isolated_env(ctx), cwd=ctx.build_dir)
     if result.returncode != 0:
         lines = (result.stdout + result.stderr).splitlines() or [display(argv)]

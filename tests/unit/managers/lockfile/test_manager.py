@@ -1,9 +1,8 @@
-"""The lockfile managers' pure parts: the fingerprint's words, the Python version
-rules, and the check that allows compiled bytecode but nothing of a removed package."""
+"""The lockfile managers' pure parts: the fingerprint's words and the Python version
+rules (the check of the synced environment: tests/unit/install/test_distributions.py)."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from python_buildpack.cache.changes import differences
 from python_buildpack.errors import PythonVersionConflict, PythonVersionFileRequired
 from python_buildpack.lockfiles.model import LockedPackage, LockedSet
-from python_buildpack.managers.lockfile import check as lockfile_check
 from python_buildpack.managers.lockfile.inputs import LockfileInputs, compute
 from python_buildpack.managers.lockfile.python import (
     check_requires_python,
@@ -19,7 +17,6 @@ from python_buildpack.managers.lockfile.python import (
     requested_with_version_file,
 )
 from python_buildpack.python_version import ResolvedPythonVersion, VersionOrigin
-from support.wheels import build_wheel
 
 INDEX = "https://pypi.org/simple"
 
@@ -87,29 +84,6 @@ def test_a_new_tool_version_rebuilds(tmp_path: Path) -> None:
     (change,) = differences(old, new)
     assert not change.incremental
     assert change.message == "The package manager changed from uv 0.13.9 to uv 0.14.0"
-
-
-def _site_with(tmp_path: Path, name: str) -> Path:
-    site = tmp_path / "site-packages"
-    with zipfile.ZipFile(build_wheel(tmp_path / "wheels", name, "1.0")) as wheel:
-        wheel.extractall(site)
-    return site
-
-
-def test_bytecode_of_an_installed_module_is_not_a_leftover(tmp_path: Path) -> None:
-    site = _site_with(tmp_path, "alpha")
-    (site / "alpha" / "__pycache__").mkdir()
-    (site / "alpha" / "__pycache__" / "__init__.cpython-312.pyc").write_bytes(b"")
-    assert lockfile_check.verify(site, {"alpha": "1.0"}) == []
-
-
-def test_bytecode_of_a_removed_package_is_a_leftover(tmp_path: Path) -> None:
-    site = _site_with(tmp_path, "alpha")
-    (site / "gone" / "__pycache__").mkdir(parents=True)
-    (site / "gone" / "__pycache__" / "__init__.cpython-312.pyc").write_bytes(b"")
-    assert lockfile_check.verify(site, {"alpha": "1.0"}) == [
-        "gone/__pycache__/__init__.cpython-312.pyc belongs to no installed package"
-    ]
 
 
 def test_uv_needs_a_python_version_file(tmp_path: Path) -> None:

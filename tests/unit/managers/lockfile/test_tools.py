@@ -19,6 +19,7 @@ from python_buildpack import config
 from python_buildpack.context import BuildContext, Stack
 from python_buildpack.errors import ManagerToolInstallFailed
 from python_buildpack.managers.lockfile import tools
+from python_buildpack.managers.pip import tool as pip_tool
 from python_buildpack.output import Output
 from python_buildpack.runner import CaptureResult, StreamResult, SubprocessRunner
 from support.index_server import IndexServer, serve_index
@@ -104,7 +105,7 @@ def install(tmp_path: Path, index: IndexServer) -> tuple[tools.InstalledTool, Re
         "faketool",
         python=PYTHON,
         python_version=VERSION,
-        pip_wheel=tools.bundled_pip(Path(sys.base_prefix), ".".join(VERSION.split(".")[:2])),
+        pip_wheel=pip_tool.bundled_pip(Path(sys.base_prefix), ".".join(VERSION.split(".")[:2])),
         index_url=index.url,
     )
     return tool, runner, log.getvalue()

@@ -7,17 +7,19 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from python_buildpack.install import distributions
 from python_buildpack.managers.pip import inputs as pip_inputs
 from python_buildpack.managers.pip import pinned as resolution
 from python_buildpack.managers.pip.inputs import Line
 from python_buildpack.managers.pip.pinned import PinnedPlan
+from python_buildpack.python_version.markers import marker_environment
 from python_buildpack.requirements import RequirementsGraph, parse_requirements_graph
 from support.fakes import FakeRunner, make_context
 from support.wheels import build_wheel
 
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64
-ENV = resolution.marker_environment("3.12.4")
+ENV = marker_environment("3.12.4", "amd64")
 # canonical name -> (version, Requires-Dist lines), as installed_requirements() gives it
 Installed = dict[str, tuple[str, list[str]]]
 
@@ -120,7 +122,7 @@ def test_installed_requirements_reads_versions_and_requires_dist(tmp_path: Path)
         build_wheel(wheels, "Flask", "3.0.0", requires=["Werkzeug>=3.0", "click>=8.1"]),
         build_wheel(wheels, "zope.interface", "6.0"),
     )
-    assert resolution.installed_requirements(site) == {
+    assert distributions.installed_requirements(site) == {
         "flask": ("3.0.0", ["Werkzeug>=3.0", "click>=8.1"]),
         "zope-interface": ("6.0", []),
     }
@@ -183,7 +185,7 @@ def test_requires_dist_pip_would_read_differently_is_a_problem() -> None:
 
 
 def test_markers_are_evaluated_for_the_apps_python_not_the_buildpacks() -> None:
-    env = resolution.marker_environment("3.9.18")
+    env = marker_environment("3.9.18", "amd64")
     assert env["python_version"] == "3.9"
     assert env["python_full_version"] == "3.9.18"
     assert env["implementation_name"] == "cpython"
