@@ -53,8 +53,9 @@ def install_environment(
 ) -> InstallResult:
     """`version_origin`: the file `version` came from (None: the default)."""
     source = python.source_url(ctx)
-    report.add(manager.report_fields(None))
-    inputs = manager.prepare(store.tool_cache(manager.name) if store else None)
+    entry = manager.entry
+    report.add({"package_manager": entry.name, entry.version_field: manager.version})
+    inputs = manager.prepare(store.tool_cache(entry.name) if store else None)
     platform = Platform(
         stack=ctx.stack.name,
         arch=ctx.arch,
@@ -62,7 +63,7 @@ def install_environment(
         python=str(version),
         runtime=sha256_text(source),
     )
-    fingerprint = Fingerprint(platform, manager.name, inputs)
+    fingerprint = Fingerprint(platform, entry.name, inputs)
 
     if store is not None and store.choose_transfer(ctx.build_dir):
         ctx.output.info(COPYING)
@@ -90,7 +91,7 @@ def install_environment(
         if store is not None and store.load_manifest()[0] is not None:
             ctx.output.step("The build failed; the cache of the last good build is kept")
             status = CacheStatus.KEPT
-        report.record_install(status, decision.reasons, {}, {})
+        report.record_install(status, decision.reasons, {}, [])
         raise
     if outcome.reused is not None:
         installed = {d.name: d.version for d in outcome.reused.distributions}
@@ -99,9 +100,7 @@ def install_environment(
         installed = distributions.installed_distributions(strategies.site)
         with filesystem.during(filesystem.SAVING_CACHE, ctx.places):
             saved = strategies.save(outcome, fingerprint)
-    report.record_install(
-        outcome.status, outcome.reasons, installed, manager.report_fields(installed)
-    )
+    report.record_install(outcome.status, outcome.reasons, installed, manager.unpinned(installed))
     for title, body in manager.warnings(installed):
         ctx.output.warning(title, body)
     return InstallResult(outcome.status, installed, saved)

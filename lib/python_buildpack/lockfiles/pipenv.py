@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LockfileInvalid
+from ..managers import registry
 from .model import LockedPackage, LockedSet, Target, canonical, load_toml, marker_applies
 
-LOCKFILE = "Pipfile.lock"
-PROJECT_FILE = "Pipfile"
+# The file names its errors give (managers/registry.py).
+LOCKFILE = registry.PIPENV.file
+PROJECT_FILE = registry.PIPENV.project_file
 FIX_COMMAND = "pipenv lock"
 DEFAULT = "default"
 DEVELOP = "develop"

@@ -25,6 +25,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from ..errors import LockfileInvalid
+from ..managers import registry
 from .model import (
     LockedPackage,
     LockedSet,
@@ -36,8 +37,9 @@ from .model import (
     table,
 )
 
-LOCKFILE = "poetry.lock"
-PROJECT_FILE = "pyproject.toml"
+# The file names its errors give (managers/registry.py).
+LOCKFILE = registry.POETRY.file
+PROJECT_FILE = registry.POETRY.project_file
 FIX_COMMAND = "poetry lock"
 CHECK_ARGV = ("poetry", "check", "--lock")
 PYPI = "https://pypi.org/simple"

@@ -35,9 +35,8 @@ from ... import config
 from ...context import BuildContext
 from ...errors import ManagerToolInstallFailed, RuntimeWithoutEnsurepip
 from ...runner import display
+from ..registry import display_name
 
-# How the log names each tool.
-DISPLAY_NAMES = {"uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}
 _TOP_PIN = r"^{name}==(?P<version>[^\s;\\]+)"
 _STAMP = ".complete"
 
@@ -51,7 +50,7 @@ class ToolPins:
 
     @property
     def display_name(self) -> str:
-        return DISPLAY_NAMES.get(self.name, self.name)
+        return display_name(self.name)
 
 
 @dataclass(frozen=True)

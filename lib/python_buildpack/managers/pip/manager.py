@@ -10,7 +10,7 @@ pipeline as problems, and the pipeline rebuilds.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from ...errors import PackageIndexFailed, PipInstallFailed, PipResolutionFailed
 from ...install import distributions
 from ...python_version import ResolvedPythonVersion
 from ...runtime.download import Client
+from .. import registry
 from ..base import Drift, PackageManager, Updated
 from . import commands, index, pinned, tool
 from .index_check import Verdict, index_client, record_resolution
@@ -29,7 +30,7 @@ from .index_pages import PageRecord, PageSet, pip_args
 from .inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
 from .unpinned import unpinned_warning
 
-REQUIREMENTS_FILE = "requirements.txt"
+REQUIREMENTS_FILE = registry.PIP.file
 TEST_REQUIREMENTS_FILE = "requirements-test.txt"
 INSTALLING = "Installing dependencies using pip"
 
@@ -40,7 +41,7 @@ PIP_RUNTIME_ENV = {"PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
 class Pip(PackageManager[PipInputs]):
-    name = "pip"
+    entry = registry.PIP
 
     def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
         self.ctx = ctx
@@ -78,18 +79,13 @@ class Pip(PackageManager[PipInputs]):
 
     # --- inputs -----------------------------------------------------------------
 
-    def input_files(self) -> Sequence[str]:
-        return self.files
-
-    def config_prefixes(self) -> Sequence[str]:
-        return ("PIP_",)
-
     def prepare(self, tool_cache: Path | None) -> PipInputs:
         self.env = tool.app_pip_env(self.ctx, tool_cache)
         self._facts = compute(self.ctx, self.graphs, self.files, pip=self.version)
         return self._facts.inputs
 
     def reuse_message(self, packages: int) -> str:
+        # Its words count the requirement files read (a nested -r file too).
         return describe_reuse(self.facts.inputs, packages)
 
     # --- installing ---------------------------------------------------------------
@@ -168,10 +164,8 @@ class Pip(PackageManager[PipInputs]):
     def runtime_env(self) -> dict[str, str]:
         return dict(PIP_RUNTIME_ENV)
 
-    def report_fields(self, installed: Mapping[str, str] | None) -> dict[str, Any]:
-        if installed is None:
-            return {"package_manager": self.name, "pip_version": self.version}
-        return {"unpinned": [*self.facts.unpinned, *self._unpinned_dependencies(installed)]}
+    def unpinned(self, installed: Mapping[str, str]) -> list[str]:
+        return [*self.facts.unpinned, *self._unpinned_dependencies(installed)]
 
     def warnings(self, installed: Mapping[str, str]) -> list[tuple[str, str]]:
         found = unpinned_warning(self.facts.unpinned, self._unpinned_dependencies(installed))
