@@ -40,8 +40,6 @@ from .model import (
 # The file names its errors give (managers/registry.py).
 LOCKFILE = registry.POETRY.file
 PROJECT_FILE = registry.POETRY.project_file
-FIX_COMMAND = "poetry lock"
-CHECK_ARGV = ("poetry", "check", "--lock")
 PYPI = "https://pypi.org/simple"
 MAIN = "main"
 

@@ -34,9 +34,6 @@ from .model import (
 # The file names its errors give (managers/registry.py).
 LOCKFILE = registry.UV.file
 PROJECT_FILE = registry.UV.project_file
-FIX_COMMAND = "uv lock"
-# uv's check: exit 1 when uv.lock would change (uv sync --locked fails the same way).
-CHECK_ARGV = ("uv", "lock", "--check")
 # What uv prints when --locked/--check finds uv.lock stale (uv 0.5 to 0.13).
 _OUT_OF_SYNC = (
     "needs to be updated, but `--locked` was provided",

@@ -174,18 +174,6 @@ def fetch_all(jobs: Sequence[tuple[str, PageRecord | None]], fetch: Fetch) -> li
         return list(pool.map(lambda job: fetch(*job), jobs))
 
 
-def client_fetch(
-    trust_env: Mapping[str, str],
-    timeout: float,
-    *,
-    resolve: Resolve | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> Fetch:
-    """The default `fetch`: one Client for every page, retries within `timeout` of now.
-    `resolve` and `sleep`: the Client's (a test injects a failing lookup)."""
-    return page_fetch(index_client(trust_env, timeout, resolve=resolve, sleep=sleep), timeout)
-
-
 def index_client(
     trust_env: Mapping[str, str],
     timeout: float = 10.0,
