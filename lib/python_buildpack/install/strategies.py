@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Generic
 
 from ..cache.files import remove_tree, write_atomically
 from ..cache.identities import describe_files_read, verify_content
@@ -23,7 +23,7 @@ from ..managers.base import Drift, PackageManager
 from ..python_version import ResolvedPythonVersion
 from ..report import BuildReport, CacheStatus
 from . import distributions, plan, python
-from .plan import Disabled, Plan, Reuse, Update
+from .plan import Disabled, Inputs, Plan, Reuse, Update
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class InstallResult:
 def install_environment(
     ctx: BuildContext,
     store: CacheStore | None,
-    manager: PackageManager[Any],
+    manager: PackageManager[Inputs],
     version: ResolvedPythonVersion,
     report: BuildReport,
     *,
@@ -107,10 +107,10 @@ def install_environment(
 
 
 @dataclass(frozen=True)
-class Strategies:
+class Strategies(Generic[Inputs]):
     ctx: BuildContext
     store: CacheStore | None
-    manager: PackageManager[Any]
+    manager: PackageManager[Inputs]
     version: ResolvedPythonVersion
     runtime_url: str
     # The file the version came from, for a missing runtime's message.
@@ -120,7 +120,7 @@ class Strategies:
     def site(self) -> Path:
         return distributions.site_packages(self.ctx.python_dir, self.version.major_minor)
 
-    def carry_out(self, decision: Plan) -> Outcome:
+    def carry_out(self, decision: Plan[Inputs]) -> Outcome:
         out = self.ctx.output
         if isinstance(decision, Reuse):
             return self.reuse(decision.manifest)
@@ -157,7 +157,11 @@ class Strategies:
         return kept
 
     def update(
-        self, manifest: Manifest, old: Any, reasons: tuple[str, ...], drift: Drift | None
+        self,
+        manifest: Manifest,
+        old: Inputs | None,
+        reasons: tuple[str, ...],
+        drift: Drift | None,
     ) -> Outcome:
         """Start from the restored environment and change only what differs from a
         clean install; if the result is not exactly that, build from scratch."""
@@ -190,7 +194,7 @@ class Strategies:
             raise EnvironmentMismatch(problems)
         return dists
 
-    def save(self, outcome: Outcome, fingerprint: Fingerprint[Any]) -> Manifest | None:
+    def save(self, outcome: Outcome, fingerprint: Fingerprint[Inputs]) -> Manifest | None:
         if self.store is None:
             return None
         self.ctx.output.step("Saving cache")

@@ -33,7 +33,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from ..cache.manifest import Distribution, Manifest
 from ..context import BuildContext
@@ -116,7 +116,7 @@ class PackageManager(ABC, Generic[Inputs]):
     def check_before_reuse(self, manifest: Manifest) -> Drift | None:
         """None when a clean install now would give the cached environment."""
 
-    def resolution_record(self) -> dict[str, Any] | None:
+    def resolution_record(self) -> dict[str, object] | None:
         """What the manager must find again in the manifest to tell, without its
         tool, that a clean install would still pick the same set (pip: the index
         pages its resolution in this build read); None: nothing new to keep."""
@@ -133,14 +133,15 @@ class PackageManager(ABC, Generic[Inputs]):
     @abstractmethod
     def update(
         self,
-        old: Inputs,
+        old: Inputs | None,
         manifest: Manifest,
         drift: Drift | None,
         restore_again: Callable[[], None],
     ) -> Updated:
         """Bring the restored environment exactly up to date with the inputs of
-        `prepare`. `restore_again` puts the cached environment back as it was, for
-        a manager that tries a second way."""
+        `prepare`, from `old`, the inputs the cache was saved with (None: from a
+        reuse that found `drift`). `restore_again` puts the cached environment back
+        as it was, for a manager that tries a second way."""
 
     def verify(self, installed: Mapping[str, Distribution]) -> list[str]:
         """What keeps the environment from being exactly `must_be_installed`, with

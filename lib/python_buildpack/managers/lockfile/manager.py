@@ -194,7 +194,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
 
     def update(
         self,
-        old: LockfileInputs,
+        old: LockfileInputs | None,
         manifest: Manifest,
         drift: Drift | None,
         restore_again: Callable[[], None],

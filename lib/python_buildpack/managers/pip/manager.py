@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from ... import requirements
 from ...cache.changes import equal_except
@@ -28,6 +27,7 @@ from . import commands, index, pinned, tool
 from .index_check import Verdict, index_client, record_resolution
 from .index_pages import PageRecord, PageSet, pip_args
 from .inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
+from .report import InstallReport
 from .unpinned import unpinned_warning
 
 REQUIREMENTS_FILE = registry.PIP.file
@@ -127,7 +127,7 @@ class Pip(PackageManager[PipInputs]):
             self._index_client = index_client(self.env)
         return self._index_client
 
-    def resolution_record(self) -> dict[str, Any] | None:
+    def resolution_record(self) -> dict[str, object] | None:
         # As the manifest reads it back (lists, not tuples): equal when unchanged.
         return None if self._pages is None else json.loads(json.dumps(self._pages.to_json()))
 
@@ -140,12 +140,12 @@ class Pip(PackageManager[PipInputs]):
 
     def update(
         self,
-        old: PipInputs,
+        old: PipInputs | None,
         manifest: Manifest,
         drift: Drift | None,
         restore_again: Callable[[], None],
     ) -> Updated:
-        if drift is None and self._pinned_update_possible(old, manifest):
+        if old is not None and drift is None and self._pinned_update_possible(old, manifest):
             dists = self._pinned(old, manifest)
             if dists is not None:
                 return Updated(dists)
@@ -240,19 +240,19 @@ class Pip(PackageManager[PipInputs]):
     ) -> dict[str, Distribution]:
         """pip's dry run: what a clean install picks now (its pages are recorded)."""
 
-        def dry_run(extra: list[str]) -> dict[str, Any]:
+        def dry_run(extra: list[str]) -> InstallReport:
             return commands.resolve(self.ctx, self.files, self.env, extra)
 
         return self._distributions(self._recorded(dry_run, observed or {}))
 
     def _pip_install(
         self, record: Mapping[tuple[str, str], PageRecord] | None = None
-    ) -> dict[str, Any]:
+    ) -> InstallReport:
         """`record`: this install resolves everything (from scratch), so its pages
         are the record to keep (with the pages a check saw before it); None: an
         install into a restored environment, whose log lists only part of them."""
 
-        def run(extra: list[str]) -> dict[str, Any]:
+        def run(extra: list[str]) -> InstallReport:
             return commands.install(self.ctx, self.files, self.env, extra)
 
         report = self._recorded(run, record) if record is not None else self._named(run)
@@ -263,9 +263,9 @@ class Pip(PackageManager[PipInputs]):
 
     def _recorded(
         self,
-        run: Callable[[list[str]], dict[str, Any]],
+        run: Callable[[list[str]], InstallReport],
         observed: Mapping[tuple[str, str], PageRecord],
-    ) -> dict[str, Any]:
+    ) -> InstallReport:
         """Run pip with its debug log; keep the record of the pages it read."""
         with index.pip_log() as log:
             report = self._named(run, log)
@@ -277,8 +277,8 @@ class Pip(PackageManager[PipInputs]):
         return report
 
     def _named(
-        self, run: Callable[[list[str]], dict[str, Any]], log: Path | None = None
-    ) -> dict[str, Any]:
+        self, run: Callable[[list[str]], InstallReport], log: Path | None = None
+    ) -> InstallReport:
         """pip failed: when the index failed it (pip's log, or the page check, says
         so), the error names the index instead of pip's "from versions: none"."""
         with index.pip_log() as fallback:
@@ -292,7 +292,7 @@ class Pip(PackageManager[PipInputs]):
                     raise
                 raise PackageIndexFailed(error.command, failures, error.output_tail) from None
 
-    def _distributions(self, report: Mapping[str, Any]) -> dict[str, Distribution]:
+    def _distributions(self, report: InstallReport) -> dict[str, Distribution]:
         relocation = (self.ctx.build_dir.as_uri(), self.ctx.app_dir.as_uri())
         return commands.distributions_from_report(
             report, self.facts.local_hashes, relocation, self.ctx.as_written
