@@ -33,7 +33,7 @@ def compile_app(ctx: BuildContext, *, test: bool = False) -> None:
         report.failure_reason = error.failure_reason
         raise
     finally:
-        report.commands = list(getattr(ctx.runner, "started", []))
+        report.commands = list(ctx.runner.started)
         _save_report(ctx, report, failed=failed)
 
 
