@@ -77,15 +77,14 @@ def _ensure_vendor(ctx: BuildContext) -> None:
 
 
 def cmd_detect(args: Sequence[str], out: Output) -> int:
-    from .app.detect import DETECT_DIRS, DETECT_FILES, detect, list_build_dir
+    from .app.detect import LOOKED_FOR, detect, list_build_dir
     from .errors import NotAPythonApp
 
     (build,) = _args("detect", args, ("BUILD_DIR",), 1)
     build_dir = _dir(build, "BUILD_DIR")
     result = detect(build_dir)
     if not result.detected:
-        looked_for = (*DETECT_FILES, *(f"{name}/" for name in DETECT_DIRS))
-        raise NotAPythonApp(looked_for, list_build_dir(build_dir))
+        raise NotAPythonApp(LOOKED_FOR, list_build_dir(build_dir))
     print("Python")
     return 0
 

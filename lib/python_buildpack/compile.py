@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from . import config, managers, python_version
+from . import config, python_version
 from .app import checks, django, hooks, profile_d
 from .app.nltk_corpora import download_corpora
 from .cache import store as cache
@@ -18,6 +18,7 @@ from .context import BuildContext
 from .errors import BuildpackError, FilesystemFailed, filesystem
 from .install import app_dir, python, strategies
 from .managers.base import PackageManager
+from .managers.selection import for_app
 from .report import BuildReport
 
 
@@ -32,7 +33,7 @@ def compile_app(ctx: BuildContext, *, test: bool = False) -> None:
         report.failure_reason = error.failure_reason
         raise
     finally:
-        report.commands = list(getattr(ctx.runner, "started", []))
+        report.commands = list(ctx.runner.started)
         _save_report(ctx, report, failed=failed)
 
 
@@ -78,7 +79,7 @@ def _build(
 
     for warning in checks.check_app(ctx.build_dir):
         out.warning(warning)
-    manager_type = managers.for_app(ctx.build_dir)
+    manager_type = for_app(ctx.build_dir)
     manager_type.check_config_vars(ctx.config_vars)
 
     requested = manager_type.requested_python(ctx.build_dir)

@@ -54,16 +54,17 @@ class BuildReport:
         status: CacheStatus,
         reasons: Sequence[str],
         installed: Mapping[str, str],
-        manager_fields: Mapping[str, Any],
+        unpinned: Sequence[str],
     ) -> None:
         """Filled once, from the outcome of the install."""
         self.cache_status = status
         self.cache_discard_reasons = list(reasons)
         self.installed = [{"name": n, "version": v} for n, v in sorted(installed.items())]
-        self.add(manager_fields)
+        self.unpinned = list(unpinned)
 
-    def add(self, fields: Mapping[str, Any]) -> None:
-        """What a package manager adds (its version, unpinned packages...)."""
+    def add(self, fields: Mapping[str, str]) -> None:
+        """What a package manager adds: its name, and its version in the field its
+        registry entry names (pip_version, package_manager_version)."""
         for name, value in fields.items():
             if name.startswith("_") or name not in self.__dataclass_fields__:
                 raise KeyError(name)

@@ -32,6 +32,11 @@ class CaptureResult:
 
 
 class CommandRunner(Protocol):
+    @property
+    def started(self) -> Sequence[str]:
+        """The commands started so far, as the log shows them (secrets hidden), for
+        the build report."""
+
     def stream(
         self,
         argv: Sequence[str],

@@ -27,6 +27,8 @@ class FakeRunner:
     def __init__(self, answer: Answer = no_answer) -> None:
         self.answer = answer
         self.calls: list[list[str]] = []
+        # CommandRunner's record for the build report: a fake starts no process.
+        self.started: list[str] = []
 
     def stream(
         self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path, output: Output

@@ -5,14 +5,13 @@ particular before Python is installed into `.heroku/python`). It raises the firs
 problem found and returns non-fatal warnings (worded in errors/build_warnings.py).
 
 Package manager files, as heroku/heroku-buildpack-python chooses
-(lib/package_manager.sh): exactly one of requirements.txt (pip), Pipfile.lock
-(Pipenv), poetry.lock (Poetry), uv.lock (uv). Several is an error: they can
-disagree, and a user editing the one that is not used would see no effect. A lockfile
-needs its project file; a Pipfile or pyproject.toml with no lockfile is an error that
-names the command that writes it; so is a pdm.lock (PDM is not supported: the error
-says what to use instead). A Pipfile without its lock next to requirements.txt
-is only a warning (many apps keep a Pipfile for development tools); so is a
-misspelled copy of requirements.txt.
+(lib/package_manager.sh): exactly one of the files of managers/registry.py's entries.
+Several is an error: they can disagree, and a user editing the one that is not used
+would see no effect. A lockfile needs its project file; a Pipfile or pyproject.toml
+with no lockfile is an error that names the command that writes it; so is a pdm.lock
+(PDM is not supported: the error says what to use instead). A Pipfile without its
+lock next to requirements.txt is only a warning (many apps keep a Pipfile for
+development tools); so is a misspelled copy of requirements.txt.
 """
 
 from __future__ import annotations
@@ -35,26 +34,9 @@ from ..errors import (
     PdmNotSupported,
     PipfileIgnored,
 )
-from .detect import (
-    REQUIREMENTS_TXT,
-    list_build_dir,
-    misspelled_requirements_files,
-    top_level_files,
-)
+from ..managers.registry import LOCKFILE_MANAGERS, MANAGERS, PIP
+from .detect import list_build_dir, misspelled_requirements_files, top_level_files
 
-# Each lockfile, the project file it goes with, in classic's order.
-LOCKFILES = {
-    "Pipfile.lock": "Pipfile",
-    "poetry.lock": "pyproject.toml",
-    "uv.lock": "pyproject.toml",
-}
-# The file each package manager installs from: exactly one of these.
-MANAGER_FILES = (REQUIREMENTS_TXT, *LOCKFILES)
-# What writes the missing lockfile next to a project file: (tool, command, lockfile).
-_LOCK_COMMANDS = {
-    "Pipfile": (("Pipenv", "pipenv lock", "Pipfile.lock"),),
-    "pyproject.toml": (("uv", "uv lock", "uv.lock"), ("Poetry", "poetry lock", "poetry.lock")),
-}
 PACKAGE_FILES = ("setup.py", "setup.cfg")
 # Detected (as classic detects it) but not installed from: named in its own error.
 PDM_LOCK = "pdm.lock"
@@ -83,23 +65,23 @@ def committed_virtualenvs(build_dir: Path) -> list[str]:
 def check_package_manager_files(files: Collection[str], listing: list[str]) -> list[BuildWarning]:
     """Decide from the app root's file names; `listing` is shown if nothing fits."""
     misspelled = misspelled_requirements_files(files)
-    found = [name for name in MANAGER_FILES if name in files]
+    found = [entry for entry in MANAGERS if entry.file in files]
     if len(found) > 1:
-        raise MultiplePackageManagerFiles(found)
-    if REQUIREMENTS_TXT in files:
+        raise MultiplePackageManagerFiles([entry.file for entry in found])
+    if found == [PIP]:
         return _requirements_warnings(files, misspelled)
     if found:
-        lockfile = found[0]
-        if LOCKFILES[lockfile] not in files:
-            raise LockfileWithoutProjectFile(lockfile, LOCKFILES[lockfile])
+        (entry,) = found
+        if entry.project_file not in files:
+            raise LockfileWithoutProjectFile(entry.file, entry.project_file)
         return []
     if misspelled:
         raise MisspelledRequirementsFile(misspelled)
     if PDM_LOCK in files:
         raise PdmNotSupported()
-    for project_file, commands in _LOCK_COMMANDS.items():
+    for project_file in dict.fromkeys(entry.project_file for entry in LOCKFILE_MANAGERS):
         if project_file in files:
-            raise MissingLockfile(project_file, commands)
+            raise MissingLockfile(project_file, _lock_commands(project_file))
     package = [name for name in PACKAGE_FILES if name in files]
     if package:
         raise PackageWithoutRequirements(package)
@@ -108,10 +90,18 @@ def check_package_manager_files(files: Collection[str], listing: list[str]) -> l
 
 def manager_file(files: Collection[str]) -> str:
     """The one file the app's package manager installs from (after `check_app`)."""
-    found = [name for name in MANAGER_FILES if name in files]
+    found = [entry.file for entry in MANAGERS if entry.file in files]
     if len(found) != 1:
         raise ValueError(f"check_app() first: found {found}")
     return found[0]
+
+
+def _lock_commands(project_file: str) -> list[tuple[str, str, str]]:
+    """What writes the missing lockfile next to `project_file`: (tool, command,
+    lockfile) of each manager that reads it, the recommended one first."""
+    users = [entry for entry in LOCKFILE_MANAGERS if entry.project_file == project_file]
+    users.sort(key=lambda entry: not entry.recommended)
+    return [(entry.display_name, entry.lock_command, entry.file) for entry in users]
 
 
 def _requirements_warnings(files: Collection[str], misspelled: list[str]) -> list[BuildWarning]:

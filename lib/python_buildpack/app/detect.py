@@ -1,5 +1,8 @@
 """Is this a Python app? `bin/detect` says `Python` when it is (cli.py prints);
-otherwise it fails with `NotAPythonApp` (errors/app_files.py), which lists DETECT_FILES."""
+otherwise it fails with `NotAPythonApp` (errors/app_files.py), which lists LOOKED_FOR.
+
+It reads the package managers' registry (managers/registry.py), which is data only:
+detect loads no manager."""
 
 from __future__ import annotations
 
@@ -7,19 +10,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..managers.registry import LOCKFILE_MANAGERS, PIP
+
 # Top-level files that make an app a Python app. Detection is generous, as classic's
 # KNOWN_PYTHON_PROJECT_FILES (heroku/heroku-buildpack-python v351, bin/detect): an app
 # with only a `pyproject.toml`, a `manage.py` or a `server.py` is detected, and
 # checks.py then explains what it still needs, which is more helpful than "no
 # buildpack detected".
+# The managers' files come from their registry entries, in classic's order.
 DETECT_FILES = (
-    "requirements.txt",
+    *PIP.detect,
     ".python-version",
     "runtime.txt",
-    "Pipfile",
-    "Pipfile.lock",
-    "poetry.lock",
-    "uv.lock",
+    *(name for entry in LOCKFILE_MANAGERS for name in entry.detect),
     "pdm.lock",
     "pyproject.toml",
     "setup.py",
@@ -34,8 +37,10 @@ DETECT_FILES = (
 # committed, but beginners' apps that lack every file above often have them; and a
 # `requirements/` directory of split files whose top-level requirements.txt is missing.
 DETECT_DIRS = ("__pycache__", ".venv", "venv", "requirements")
+# What bin/detect says it looked for when it found none: files, then directories.
+LOOKED_FOR = (*DETECT_FILES, *(f"{name}/" for name in DETECT_DIRS))
 
-REQUIREMENTS_TXT = "requirements.txt"
+REQUIREMENTS_TXT = PIP.file
 # Names people give requirements.txt by mistake. Also found: any name equal to
 # `requirements.txt` ignoring case and surrounding whitespace (`Requirements.TXT`,
 # `requirements.txt ` with a trailing space).

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from ..cache.inputs import Fingerprint, compare, decoded
 from ..cache.manifest import Manifest
 from ..report import CacheStatus
+
+# The package manager's inputs (managers/base.py `prepare`): pip's, or a lockfile's.
+Inputs = TypeVar("Inputs")
 
 
 @dataclass(frozen=True)
@@ -26,12 +29,12 @@ class Reuse:
 
 
 @dataclass(frozen=True)
-class Update:
+class Update(Generic[Inputs]):
     """Only what the environment can follow in place changed: update the restored
     environment, from `old` (the saved inputs) to this build's."""
 
     manifest: Manifest
-    old: Any  # the manager's inputs when the cache was saved
+    old: Inputs  # the manager's inputs when the cache was saved
     reasons: tuple[str, ...]
     status = CacheStatus.UPDATED
 
@@ -55,10 +58,10 @@ class Disabled:
     reasons: tuple[str, ...] = ()
 
 
-Plan = Reuse | Update | Rebuild | Disabled
+Plan = Reuse | Update[Inputs] | Rebuild | Disabled
 
 
-def worth_restoring(manifest: Manifest, fingerprint: Fingerprint[Any]) -> bool:
+def worth_restoring(manifest: Manifest, fingerprint: Fingerprint[Inputs]) -> bool:
     """Whether the cached environment could be used at all: then it is restored and
     checked before the decision (a rebuild does not need the restore)."""
     return all(change.incremental for change in compare(manifest.fingerprint, fingerprint))
@@ -66,12 +69,12 @@ def worth_restoring(manifest: Manifest, fingerprint: Fingerprint[Any]) -> bool:
 
 def decide(
     manifest: Manifest | None,
-    fingerprint: Fingerprint[Any],
+    fingerprint: Fingerprint[Inputs],
     restore_found: Sequence[str] | None,
     *,
     enabled: bool,
     unusable: Sequence[str] = (),
-) -> Plan:
+) -> Plan[Inputs]:
     """`unusable`: why there is no manifest. `restore_found`: what the restore check
     found wrong (empty: the restored environment is the saved one), or None when
     nothing was restored because `worth_restoring` said no."""

@@ -64,16 +64,8 @@ def _download(
     ctx: BuildContext, url: str, archive: Path, version: ResolvedPythonVersion, origin: str | None
 ) -> None:
     supported = [f"{m}.{n}.{p}" for (m, n), p in sorted(LATEST_PATCH.items())]
-    runtime.download_runtime(
-        url,
-        archive,
-        trust_env=ctx.host_env,
-        version=str(version),
-        stack=ctx.stack.name,
-        arch=ctx.arch,
-        supported=supported,
-        version_origin=origin,
-    )
+    wanted = runtime.WantedRuntime(str(version), ctx.stack.name, ctx.arch, supported, origin)
+    runtime.download_runtime(url, archive, wanted, trust_env=ctx.host_env)
 
 
 def _pristine_runtime(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Generic
 
 from ..cache.files import remove_tree, write_atomically
 from ..cache.identities import describe_files_read, verify_content
@@ -23,7 +23,7 @@ from ..managers.base import Drift, PackageManager
 from ..python_version import ResolvedPythonVersion
 from ..report import BuildReport, CacheStatus
 from . import distributions, plan, python
-from .plan import Disabled, Plan, Reuse, Update
+from .plan import Disabled, Inputs, Plan, Reuse, Update
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class InstallResult:
 def install_environment(
     ctx: BuildContext,
     store: CacheStore | None,
-    manager: PackageManager[Any],
+    manager: PackageManager[Inputs],
     version: ResolvedPythonVersion,
     report: BuildReport,
     *,
@@ -53,8 +53,9 @@ def install_environment(
 ) -> InstallResult:
     """`version_origin`: the file `version` came from (None: the default)."""
     source = python.source_url(ctx)
-    report.add(manager.report_fields(None))
-    inputs = manager.prepare(store.tool_cache(manager.name) if store else None)
+    entry = manager.entry
+    report.add({"package_manager": entry.name, entry.version_field: manager.version})
+    inputs = manager.prepare(store.tool_cache(entry.name) if store else None)
     platform = Platform(
         stack=ctx.stack.name,
         arch=ctx.arch,
@@ -62,7 +63,7 @@ def install_environment(
         python=str(version),
         runtime=sha256_text(source),
     )
-    fingerprint = Fingerprint(platform, manager.name, inputs)
+    fingerprint = Fingerprint(platform, entry.name, inputs)
 
     if store is not None and store.choose_transfer(ctx.build_dir):
         ctx.output.info(COPYING)
@@ -90,7 +91,7 @@ def install_environment(
         if store is not None and store.load_manifest()[0] is not None:
             ctx.output.step("The build failed; the cache of the last good build is kept")
             status = CacheStatus.KEPT
-        report.record_install(status, decision.reasons, {}, {})
+        report.record_install(status, decision.reasons, {}, [])
         raise
     if outcome.reused is not None:
         installed = {d.name: d.version for d in outcome.reused.distributions}
@@ -99,19 +100,17 @@ def install_environment(
         installed = distributions.installed_distributions(strategies.site)
         with filesystem.during(filesystem.SAVING_CACHE, ctx.places):
             saved = strategies.save(outcome, fingerprint)
-    report.record_install(
-        outcome.status, outcome.reasons, installed, manager.report_fields(installed)
-    )
+    report.record_install(outcome.status, outcome.reasons, installed, manager.unpinned(installed))
     for warning in manager.warnings(installed):
         ctx.output.warning(warning)
     return InstallResult(outcome.status, installed, saved)
 
 
 @dataclass(frozen=True)
-class Strategies:
+class Strategies(Generic[Inputs]):
     ctx: BuildContext
     store: CacheStore | None
-    manager: PackageManager[Any]
+    manager: PackageManager[Inputs]
     version: ResolvedPythonVersion
     runtime_url: str
     # The file the version came from, for a missing runtime's message.
@@ -121,7 +120,7 @@ class Strategies:
     def site(self) -> Path:
         return distributions.site_packages(self.ctx.python_dir, self.version.major_minor)
 
-    def carry_out(self, decision: Plan) -> Outcome:
+    def carry_out(self, decision: Plan[Inputs]) -> Outcome:
         out = self.ctx.output
         if isinstance(decision, Reuse):
             return self.reuse(decision.manifest)
@@ -158,7 +157,11 @@ class Strategies:
         return kept
 
     def update(
-        self, manifest: Manifest, old: Any, reasons: tuple[str, ...], drift: Drift | None
+        self,
+        manifest: Manifest,
+        old: Inputs | None,
+        reasons: tuple[str, ...],
+        drift: Drift | None,
     ) -> Outcome:
         """Start from the restored environment and change only what differs from a
         clean install; if the result is not exactly that, build from scratch."""
@@ -191,7 +194,7 @@ class Strategies:
             raise EnvironmentMismatch(problems)
         return dists
 
-    def save(self, outcome: Outcome, fingerprint: Fingerprint[Any]) -> Manifest | None:
+    def save(self, outcome: Outcome, fingerprint: Fingerprint[Inputs]) -> Manifest | None:
         if self.store is None:
             return None
         self.ctx.output.step("Saving cache")

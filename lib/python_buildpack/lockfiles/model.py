@@ -69,9 +69,6 @@ class LockedSet:
     def by_name(self) -> dict[str, LockedPackage]:
         return {p.name: p for p in self.packages}
 
-    def names_and_versions(self) -> frozenset[tuple[str, str | None]]:
-        return frozenset((p.name, p.version) for p in self.packages)
-
     def extraneous(self, installed: Iterable[str], keep: Iterable[str] = KEEP) -> list[str]:
         """Installed distributions the lockfile does not name: what a sync that never
         uninstalls (`pipenv install`) leaves behind, to uninstall after it."""
@@ -101,13 +98,6 @@ def array_of_tables(data: Mapping[str, Any], key: str, file: str) -> list[dict[s
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise LockfileInvalid(file, f"'{key}' is not an array of tables")
-    return value
-
-
-def string(data: Mapping[str, Any], key: str, file: str, where: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str):
-        raise LockfileInvalid(file, f"{where} has no '{key}' string")
     return value
 
 

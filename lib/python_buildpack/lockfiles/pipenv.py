@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LockfileInvalid
+from ..managers import registry
 from .model import LockedPackage, LockedSet, Target, canonical, load_toml, marker_applies
 
-LOCKFILE = "Pipfile.lock"
-PROJECT_FILE = "Pipfile"
-FIX_COMMAND = "pipenv lock"
+# The file names its errors give (managers/registry.py).
+LOCKFILE = registry.PIPENV.file
+PROJECT_FILE = registry.PIPENV.project_file
 DEFAULT = "default"
 DEVELOP = "develop"
 # Pipfile sections that are not package categories (pipenv/utils/pipfile.py).
@@ -41,7 +42,7 @@ _OUT_OF_SYNC = ("Your Pipfile.lock (", ") is out of date. Expected: (")
 
 @dataclass(frozen=True)
 class PipfilePython:
-    """`[requires]` of a Pipfile, or `_meta.requires` of a Pipfile.lock."""
+    """`_meta.requires` of a Pipfile.lock: the Pipfile's `[requires]`, as locked."""
 
     python_version: str | None  # "3.12"
     python_full_version: str | None  # "3.12.7"
@@ -135,11 +136,6 @@ def _python(requires: Any) -> PipfilePython:
 def lock_python(lock_text: str) -> PipfilePython:
     """`_meta.requires` of Pipfile.lock, which classic reads the version from."""
     return _python(_section(_load_lock(lock_text), "_meta").get("requires"))
-
-
-def pipfile_python(pipfile_text: str) -> PipfilePython:
-    """`[requires]` of the Pipfile."""
-    return _python(load_toml(pipfile_text, PROJECT_FILE).get("requires"))
 
 
 def pipfile_hash(pipfile_text: str) -> str:

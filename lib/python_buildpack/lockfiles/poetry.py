@@ -25,6 +25,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from ..errors import LockfileInvalid
+from ..managers import registry
 from .model import (
     LockedPackage,
     LockedSet,
@@ -36,10 +37,9 @@ from .model import (
     table,
 )
 
-LOCKFILE = "poetry.lock"
-PROJECT_FILE = "pyproject.toml"
-FIX_COMMAND = "poetry lock"
-CHECK_ARGV = ("poetry", "check", "--lock")
+# The file names its errors give (managers/registry.py).
+LOCKFILE = registry.POETRY.file
+PROJECT_FILE = registry.POETRY.project_file
 PYPI = "https://pypi.org/simple"
 MAIN = "main"
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import LockfileInvalid
+from ..managers import registry
 from .model import (
     LockedPackage,
     LockedSet,
@@ -30,11 +31,9 @@ from .model import (
     table,
 )
 
-LOCKFILE = "uv.lock"
-PROJECT_FILE = "pyproject.toml"
-FIX_COMMAND = "uv lock"
-# uv's check: exit 1 when uv.lock would change (uv sync --locked fails the same way).
-CHECK_ARGV = ("uv", "lock", "--check")
+# The file names its errors give (managers/registry.py).
+LOCKFILE = registry.UV.file
+PROJECT_FILE = registry.UV.project_file
 # What uv prints when --locked/--check finds uv.lock stale (uv 0.5 to 0.13).
 _OUT_OF_SYNC = (
     "needs to be updated, but `--locked` was provided",

@@ -1,12 +1,16 @@
 """What a package manager is to the build pipeline.
 
-pip (managers/pip/) and uv, Poetry and Pipenv (managers/lockfile/) implement it.
+What a manager is, as data (its files, names, config vars, report field), is its
+entry in registry.py; this interface is what differs in behaviour. pip
+(managers/pip/) and uv, Poetry and Pipenv (managers/lockfile/) implement it.
 The pipeline (install/) decides from the fingerprint whether the cached
 environment can be reused, updated or must be rebuilt, and calls these methods to
 carry that out; it never runs a manager's tool itself. A manager:
 
-- reads its input files when loaded (a bad file fails the build before anything is
-  installed) and names them (`input_files`) and its config vars (`config_prefixes`);
+- refuses the config vars its entry names, and reads the Python version the app
+  asks for by its own rules, before the runtime is chosen (classmethods);
+- reads its input files when made (a bad file fails the build before anything is
+  installed);
 - fingerprints them (`prepare`): a frozen dataclass whose every field says how its
   change is described (cache/changes.py);
 - installs from scratch into a pristine runtime (`install_tool`, then `install`);
@@ -14,10 +18,13 @@ carry that out; it never runs a manager's tool itself. A manager:
   runs its tool's own sync), or says it cannot;
 - says before a reuse whether a clean install would now differ (`check_before_reuse`;
   pip checks the index pages its last resolution read, or asks its dry run, when
-  something is unpinned; a lockfile manager never needs to), and what to keep in the
-  manifest so that the next build can tell again (`resolution_record`);
+  something is unpinned; uv and Poetry never need to, Pipenv only when its own copy
+  in the slug is missing), and what to keep in the manifest so that the next build
+  can tell again (`resolution_record`);
 - names the distributions that must be installed afterwards (`must_be_installed`),
-  which the pipeline verifies, and what it adds to the report.
+  which the pipeline verifies, what a clean install could pick differently
+  (`unpinned`, for the report) and the warnings about it;
+- gives later buildpacks and the dyno what they need besides Python.
 """
 
 from __future__ import annotations
@@ -26,17 +33,18 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from ..cache.manifest import Distribution, Manifest
 from ..context import BuildContext
-from ..errors import BuildWarning
+from ..errors import BuildWarning, ManagerConfigVarRefused
 from ..install import distributions
 from ..python_version import (
     RequestedPythonVersion,
     ResolvedPythonVersion,
     read_requested_python_version,
 )
+from .registry import ManagerEntry
 
 Inputs = TypeVar("Inputs")
 
@@ -61,8 +69,7 @@ class Updated:
 
 
 class PackageManager(ABC, Generic[Inputs]):
-    # The report's package_manager, and the name of its download cache directory.
-    name: str
+    entry: ClassVar[ManagerEntry]
     # Its version: part of the fingerprint (a new one means a rebuild).
     version: str
 
@@ -77,6 +84,9 @@ class PackageManager(ABC, Generic[Inputs]):
     @classmethod
     def check_config_vars(cls, config_vars: Mapping[str, str]) -> None:
         """Refuse config vars that would make the manager install elsewhere."""
+        for name in sorted(config_vars):
+            if cls.entry.refuses(name):
+                raise ManagerConfigVarRefused(name, cls.entry.display_name)
 
     @classmethod
     def requested_python(cls, build_dir: Path) -> RequestedPythonVersion:
@@ -94,27 +104,19 @@ class PackageManager(ABC, Generic[Inputs]):
         return {}
 
     @abstractmethod
-    def input_files(self) -> Sequence[str]:
-        """The app's files this manager installs from, relative to BUILD_DIR."""
-
-    @abstractmethod
-    def config_prefixes(self) -> Sequence[str]:
-        """Config vars that reach the tool (part of the fingerprint, hashed)."""
-
-    @abstractmethod
     def prepare(self, tool_cache: Path | None) -> Inputs:
         """The manager's part of the fingerprint, computed under the cache lock
         (moving references are resolved here), with the tool's download cache."""
 
-    @abstractmethod
     def reuse_message(self, packages: int) -> str:
         """The line that says the cached environment is used as it is."""
+        return f"Restoring cache ({self.entry.file} unchanged, {packages} packages)"
 
     @abstractmethod
     def check_before_reuse(self, manifest: Manifest) -> Drift | None:
         """None when a clean install now would give the cached environment."""
 
-    def resolution_record(self) -> dict[str, Any] | None:
+    def resolution_record(self) -> dict[str, object] | None:
         """What the manager must find again in the manifest to tell, without its
         tool, that a clean install would still pick the same set (pip: the index
         pages its resolution in this build read); None: nothing new to keep."""
@@ -131,14 +133,15 @@ class PackageManager(ABC, Generic[Inputs]):
     @abstractmethod
     def update(
         self,
-        old: Inputs,
+        old: Inputs | None,
         manifest: Manifest,
         drift: Drift | None,
         restore_again: Callable[[], None],
     ) -> Updated:
         """Bring the restored environment exactly up to date with the inputs of
-        `prepare`. `restore_again` puts the cached environment back as it was, for
-        a manager that tries a second way."""
+        `prepare`, from `old`, the inputs the cache was saved with (None: from a
+        reuse that found `drift`). `restore_again` puts the cached environment back
+        as it was, for a manager that tries a second way."""
 
     def verify(self, installed: Mapping[str, Distribution]) -> list[str]:
         """What keeps the environment from being exactly `must_be_installed`, with
@@ -152,10 +155,11 @@ class PackageManager(ABC, Generic[Inputs]):
     def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:
         """name -> version of every distribution the environment must hold."""
 
-    @abstractmethod
-    def report_fields(self, installed: Mapping[str, str] | None) -> dict[str, Any]:
-        """What the manager adds to bin/report (None: before installing)."""
+    def unpinned(self, installed: Mapping[str, str]) -> list[str]:
+        """What a clean install could pick differently another day (the report's
+        `unpinned`): nothing, when a lockfile pins everything."""
+        return []
 
-    @abstractmethod
     def warnings(self, installed: Mapping[str, str]) -> list[BuildWarning]:
         """Each warning about the installed result."""
+        return []

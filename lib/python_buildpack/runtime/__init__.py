@@ -8,6 +8,7 @@ from .archive import extract_archive
 from .download import Client, DownloadError, Timeouts
 from .source import (
     DEFAULT_BASE_URL,
+    WantedRuntime,
     archive_name,
     download_archive,
     download_runtime,
@@ -19,6 +20,7 @@ __all__ = [
     "Client",
     "DownloadError",
     "Timeouts",
+    "WantedRuntime",
     "archive_name",
     "download_archive",
     "download_runtime",

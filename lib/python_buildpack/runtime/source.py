@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -69,32 +70,41 @@ def _check_base_url(value: str, source: str) -> None:
     raise InvalidRuntimeBaseUrl(BASE_URL_VAR, source, value, problem)
 
 
+@dataclass(frozen=True)
+class WantedRuntime:
+    """The runtime an archive was asked for, as a missing archive's message names it."""
+
+    version: str
+    stack: str
+    arch: str
+    supported: Sequence[str]  # the newest patch of each supported major version
+    version_origin: str | None  # the file the version came from (None: the default)
+
+
 def download_runtime(
     url: str,
     dest: Path,
+    wanted: WantedRuntime,
     *,
-    version: str,
-    stack: str,
-    arch: str,
-    supported: Sequence[str],
     trust_env: Mapping[str, str],
-    version_origin: str | None,
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
     retries: int = 3,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """`download_archive`, telling a missing archive as a Python version that isn't available.
-
-    `supported` is the newest patch of each supported major version, and
-    `version_origin` the file the version came from (None: the default), for the message.
-    """
+    """`download_archive`, telling a missing archive as a Python version that isn't available."""
     try:
         download_archive(
             url, dest, trust_env=trust_env, timeouts=timeouts, retries=retries, sleep=sleep
         )
     except RuntimeArchiveNotFound as missing:
         raise PythonVersionUnavailable(
-            version, stack, arch, redact(url), missing.detail, tuple(supported), version_origin
+            wanted.version,
+            wanted.stack,
+            wanted.arch,
+            redact(url),
+            missing.detail,
+            tuple(wanted.supported),
+            wanted.version_origin,
         ) from missing
 
 

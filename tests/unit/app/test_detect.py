@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.app.detect import (
-    DETECT_FILES,
+    LOOKED_FOR,
     DetectResult,
     detect,
     list_build_dir,
@@ -45,6 +45,35 @@ CLASSIC_PROJECT_FILES = (
     ".venv/",
     "venv/",
 )
+
+
+# What bin/detect says it looked for, in this order, when it finds none of it.
+LOOKED_FOR_IN_ORDER = (
+    "requirements.txt",
+    ".python-version",
+    "runtime.txt",
+    "Pipfile",
+    "Pipfile.lock",
+    "poetry.lock",
+    "uv.lock",
+    "pdm.lock",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "manage.py",
+    "app.py",
+    "main.py",
+    "server.py",
+    "__init__.py",
+    "__pycache__/",
+    ".venv/",
+    "venv/",
+    "requirements/",
+)
+
+
+def test_detect_names_what_it_looks_for_in_a_stable_order() -> None:
+    assert LOOKED_FOR == LOOKED_FOR_IN_ORDER
 
 
 @pytest.mark.parametrize("name", CLASSIC_PROJECT_FILES)
@@ -128,7 +157,7 @@ def test_not_detected_message_lists_what_was_looked_for_and_what_is_there(
     (tmp_path / "README.md").write_text("")
     listing = list_build_dir(tmp_path)
     assert listing == ["README.md", "backend/", "package.json"]
-    error = NotAPythonApp(DETECT_FILES, listing)
+    error = NotAPythonApp(LOOKED_FOR_IN_ORDER, listing)
     assert error.failure_reason == "not_detected"
     message = error.body()
     words = " ".join(message.split())
@@ -140,7 +169,7 @@ def test_not_detected_message_lists_what_was_looked_for_and_what_is_there(
 
 def test_not_detected_message_shows_only_the_first_twenty_entries() -> None:
     listing = [f"file{n:02}.js" for n in range(25)][::-1]
-    message = NotAPythonApp(DETECT_FILES, listing).body()
+    message = NotAPythonApp(LOOKED_FOR_IN_ORDER, listing).body()
     assert "  file00.js\n" in message
     assert "  file19.js\n" in message
     assert "file20.js" not in message
@@ -148,9 +177,9 @@ def test_not_detected_message_shows_only_the_first_twenty_entries() -> None:
 
 
 def test_not_detected_message_for_an_empty_app_says_so() -> None:
-    assert "(nothing: the directory is empty)" in NotAPythonApp(DETECT_FILES, []).body()
+    assert "(nothing: the directory is empty)" in NotAPythonApp(LOOKED_FOR_IN_ORDER, []).body()
 
 
 def test_not_detected_message_shows_control_characters_in_names() -> None:
-    message = NotAPythonApp(DETECT_FILES, ["requirements.txt\r", "app\tpy"]).body()
+    message = NotAPythonApp(LOOKED_FOR_IN_ORDER, ["requirements.txt\r", "app\tpy"]).body()
     assert "  app\\tpy\n  requirements.txt\\r\n" in message

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.app import profile_d
-from python_buildpack.managers.lockfile.commands import PIPENV, runtime_env
+from python_buildpack.managers.lockfile.pipenv import PIPENV_RUNTIME_ENV
 from python_buildpack.managers.pip.manager import PIP_RUNTIME_ENV
 
 HOME = "/app"
@@ -50,7 +50,7 @@ def dyno_env(
     said = f"echo {cpus}" if cpus is not None else "exit 1"
     nproc.write_text(f"#!/bin/sh\n{said}\n", encoding="utf-8")
     nproc.chmod(0o755)
-    runtime = {"pip": PIP_RUNTIME_ENV, "pipenv": runtime_env(PIPENV)}[manager]
+    runtime = {"pip": PIP_RUNTIME_ENV, "pipenv": PIPENV_RUNTIME_ENV}[manager]
     text = profile_d.profile_script(manager=runtime)
     assert text.count(CGROUP) == 1, "the script names the cgroup root in one place"
     script = tmp_path / "python.sh"

@@ -72,11 +72,10 @@ def test_packages_name_their_index(locked: LockedProjects) -> None:
 def test_python_version_comes_from_requires(locked: LockedProjects) -> None:
     project = locked["pipenv", "a"]
     assert pipenv.lock_python(project.lock_text).preferred == MAJOR_MINOR
-    assert pipenv.pipfile_python(project.project_text).python_version == MAJOR_MINOR
     locked_set = pipenv.parse_pipfile_lock(project.lock_text, HERE)
     assert locked_set.requires_python == f"=={MAJOR_MINOR}.*"
-    full = pipenv.pipfile_python(
-        '[requires]\npython_version = "3.12"\npython_full_version = "3.12.7"\n'
+    full = pipenv.lock_python(
+        '{"_meta": {"requires": {"python_version": "3.12", "python_full_version": "3.12.7"}}}'
     )
     assert full.preferred == "3.12.7"
 

@@ -20,6 +20,8 @@ from support.wheels import build_wheel
 
 pytestmark = pytest.mark.slow
 HERE = Target(PYTHON_VERSION)
+# uv's check: exit 1 when uv.lock would change (uv sync --locked fails the same way).
+UV_LOCK_CHECK = ["lock", "--check"]
 
 
 def versions(
@@ -81,12 +83,12 @@ def test_lockfile_out_of_sync_is_what_uv_says(
 ) -> None:
     project = locked["uv", "a"]
     fresh = run_tool(
-        installed_tools["uv"], list(uv.CHECK_ARGV[1:]), project.directory, project.index_url
+        installed_tools["uv"], UV_LOCK_CHECK, project.directory, project.index_url
     )
     assert fresh.returncode == 0
     stale = stale_copy(project, project_text("uv", "b", project.index_url), tmp_path)
     check = run_tool(
-        installed_tools["uv"], list(uv.CHECK_ARGV[1:]), stale, project.index_url, check=False
+        installed_tools["uv"], UV_LOCK_CHECK, stale, project.index_url, check=False
     )
     assert check.returncode != 0
     assert uv.out_of_sync_message(check.stdout + check.stderr)

@@ -31,6 +31,7 @@ from python_buildpack.errors import (
 from python_buildpack.managers.pip import moving
 from python_buildpack.runtime import (
     Timeouts,
+    WantedRuntime,
     download_archive,
     download_runtime,
 )
@@ -173,12 +174,8 @@ def test_http_404_means_the_python_version_isnt_available(
         download_runtime(
             url,
             tmp_path / "archive",
-            version="3.12.99",
-            stack="heroku-24",
-            arch="amd64",
-            supported=["3.12.8"],
+            WantedRuntime("3.12.99", "heroku-24", "amd64", ["3.12.8"], ".python-version"),
             trust_env={},
-            version_origin=".python-version",
             sleep=no_sleep,
         )
     assert "isn't available for this stack (heroku-24, amd64)" in message(caught.value)

@@ -16,6 +16,7 @@ from python_buildpack.errors import (
 )
 from python_buildpack.runtime import (
     DEFAULT_BASE_URL,
+    WantedRuntime,
     archive_name,
     download_archive,
     download_runtime,
@@ -132,12 +133,10 @@ def test_missing_file_means_the_python_version_isnt_available(tmp_path: Path) ->
         download_runtime(
             url,
             tmp_path / "archive",
-            version="3.12.99",
-            stack="heroku-24",
-            arch="amd64",
-            supported=["3.13.1", "3.12.8", "3.11.11"],
+            WantedRuntime(
+                "3.12.99", "heroku-24", "amd64", ["3.13.1", "3.12.8", "3.11.11"], ".python-version"
+            ),
             trust_env={},
-            version_origin=".python-version",
         )
     text = message(caught.value)
     assert caught.value.title() == (

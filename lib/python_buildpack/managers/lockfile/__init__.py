@@ -1,8 +1,9 @@
 """uv, Poetry and Pipenv: one lockfile base (manager.py) with a class per tool
 (uv.py, poetry.py, pipenv.py).
 
-- Each tool's commands, environment and refused config vars, as data
-  (commands.py); the tool installed from its hashed pins (tools.py).
+- What each manager is (its files, refused config vars, names) is its entry in
+  managers/registry.py; each class holds its tool's sync arguments and environment;
+  the tool is installed from its hashed pins (tools.py).
 - What a build depends on (inputs.py), the Python the lock asks for (python.py),
   the removal of what a sync leaves behind (uninstall.py). The synced environment
   is checked, and its RECORDs kept true, by install/distributions.py.

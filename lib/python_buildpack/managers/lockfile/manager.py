@@ -1,5 +1,5 @@
-"""What uv, Poetry and Pipenv share: a lockfile manager, from its spec
-(managers/lockfile/commands.py) and its lockfile parser.
+"""What uv, Poetry and Pipenv share: a lockfile manager, from its registry entry
+(managers/registry.py), its tool's sync command and its lockfile parser.
 
 - Loaded: reads the lockfile and the project file, checks freshness when that needs
   no process (Poetry, Pipenv), parses the set the sync installs for this Python,
@@ -7,7 +7,9 @@
 - Fingerprint (inputs.py): the locked set, the files, local packages by
   content, the tool's version, the manager's config vars.
 - Install: the tool from its hashed pins (managers/lockfile/tools.py, cached in CACHE_DIR),
-  then the tool's own sync into `.heroku/python` itself (no virtualenv).
+  then the tool's own sync into `.heroku/python` itself (no virtualenv), with the
+  arguments and environment each class gives (MANAGERS_NOTES.md says where each
+  comes from: Heroku's classic buildpack, lib/uv.sh, poetry.sh, pipenv.sh).
 - Update: the same exact sync on the restored environment, then the same check as a
   clean install: exactly the locked set, no file of a removed package.
 - Reuse: nothing to ask (the lockfile pins everything): no tool process at all.
@@ -20,12 +22,12 @@ import tempfile
 from abc import abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ... import config
 from ...cache.manifest import Distribution, Manifest
 from ...context import BuildContext
-from ...errors import BuildWarning, LockfileOutOfSync, ManagerSyncFailed
+from ...errors import LockfileOutOfSync, ManagerSyncFailed
 from ...install import distributions
 from ...install.distributions import python_executable
 from ...lockfiles.model import KEEP, LockedSet, Target
@@ -33,13 +35,18 @@ from ...python_version import ResolvedPythonVersion
 from ...runner import display
 from ..base import Drift, PackageManager, Updated
 from ..pip import tool as pip_tool
-from . import commands as specs
 from . import tools
 from .inputs import LockfileInputs, changed_locals, compute, local_path
+from .uninstall import uninstall
 
 
 class LockfileManager(PackageManager[LockfileInputs]):
-    spec: ClassVar[specs.ManagerSpec]
+    # The sync: bin/compile's arguments, bin/test-compile's (dev/test groups too),
+    # and those that change only how the output looks or how fast the app boots
+    # (left out of the command the log shows, as classic does).
+    production_args: ClassVar[tuple[str, ...]]
+    test_args: ClassVar[tuple[str, ...]]
+    quiet_args: ClassVar[tuple[str, ...]] = ()
     # Other files of the app the tool reads (uv.toml, poetry.toml), when present.
     extra_files: ClassVar[tuple[str, ...]] = ()
     # Whether the tool goes in the slug (.heroku/python/<name>), for the app to run it
@@ -48,13 +55,11 @@ class LockfileManager(PackageManager[LockfileInputs]):
 
     def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
         super().__init__(ctx, python, test=test)
-        self.name = self.spec.name
-        self.version = tools.read_tool_pins(ctx.buildpack_dir, self.spec.name).version
+        self.version = tools.read_tool_pins(ctx.buildpack_dir, self.entry.name).version
         self.texts = {
             name: (ctx.build_dir / name).read_text(encoding="utf-8")
-            for name in (self.spec.project_file, self.spec.lockfile, *self.extra_files)
-            if name in (self.spec.project_file, self.spec.lockfile)
-            or (ctx.build_dir / name).is_file()
+            for name in (self.project_file, self.entry.file, *self.extra_files)
+            if name in (self.project_file, self.entry.file) or (ctx.build_dir / name).is_file()
         }
         self.check_fresh()
         self.locked = self.parse(Target(str(python), ctx.arch))
@@ -78,7 +83,13 @@ class LockfileManager(PackageManager[LockfileInputs]):
         """Whether a failed sync's output says the lockfile is stale."""
 
     def check_fresh(self) -> None:
-        """Raise LockfileOutOfSync when that can be told without a process."""
+        """Raise `out_of_sync()` when that can be told without a process."""
+
+    def out_of_sync(self, detail: str = "") -> LockfileOutOfSync:
+        """The error for a lockfile that no longer matches its project file."""
+        return LockfileOutOfSync(
+            self.entry.file, self.project_file, self.entry.lock_command, detail
+        )
 
     def check_python(self) -> None:
         """Raise when the resolved Python is one the project excludes."""
@@ -86,42 +97,83 @@ class LockfileManager(PackageManager[LockfileInputs]):
     def after_sync(self) -> None:
         """Make what the tool wrote the same as a clean build writes."""
 
+    @classmethod
+    @abstractmethod
+    def tool_sync_env(
+        cls, *, python_home: Path, tool_cache: Path, empty_dir: Path
+    ) -> dict[str, str]:
+        """What the buildpack sets for the tool's sync (`sync_env`)."""
+
+    @classmethod
+    @abstractmethod
+    def tool_export_env(cls, python_home: Path) -> dict[str, str]:
+        """What later buildpacks get to run the tool as the build did (`export_env`)."""
+
+    def reinstall_args(self, names: Sequence[str]) -> list[str] | None:
+        """The sync's arguments that reinstall the local packages `names`, whose
+        content changed; None: the sync has none, so they are uninstalled first (pip,
+        which Poetry and Pipenv drive, keeps a directory whose version it sees)."""
+        return None
+
+    @property
+    def project_file(self) -> str:
+        return self.entry.project_file
+
     @property
     def project_text(self) -> str:
-        return self.texts[self.spec.project_file]
+        return self.texts[self.project_file]
 
     @property
     def lock_text(self) -> str:
-        return self.texts[self.spec.lockfile]
+        return self.texts[self.entry.file]
 
-    # --- the interface -------------------------------------------------------------
+    # --- the tool's command and environment, as data and pure functions --------------
 
     @classmethod
-    def check_config_vars(cls, config_vars: Mapping[str, str]) -> None:
-        specs.check_config_vars(cls.spec, config_vars)
+    def shown_command(cls, *, test: bool) -> str:
+        """The command as the log shows it: `uv sync --locked --no-default-groups`."""
+        return " ".join((cls.entry.name, *(cls.test_args if test else cls.production_args)))
 
-    def input_files(self) -> Sequence[str]:
-        return list(self.texts)
+    @classmethod
+    def sync_argv(cls, executable: Path, *, test: bool) -> list[str]:
+        return [str(executable), *(cls.test_args if test else cls.production_args), *cls.quiet_args]
 
-    def config_prefixes(self) -> Sequence[str]:
-        return self.spec.config_prefixes
+    @classmethod
+    def sync_env(cls, *, python_home: Path, tool_cache: Path, empty_dir: Path) -> dict[str, str]:
+        """What the buildpack sets for the sync, on top of the command environment
+        (host basics, config vars, PATH with python_home/bin and the tool's bin first).
+        `python_home` is `/app/.heroku/python` (the run-time path); `tool_cache` the
+        tool's download cache in CACHE_DIR; `empty_dir` an empty directory that hides
+        the build machine's own config files of the tool."""
+        return {
+            "XDG_CONFIG_HOME": str(empty_dir),
+            "XDG_CONFIG_DIRS": str(empty_dir),
+            **cls.tool_sync_env(
+                python_home=python_home, tool_cache=tool_cache, empty_dir=empty_dir
+            ),
+        }
+
+    @classmethod
+    def exported_env(cls, *, python_home: Path, tool_bin: Path) -> dict[str, str]:
+        """For later buildpacks (the `export` file), as classic writes it; PATH gets
+        `tool_bin` in front of the existing PATH."""
+        return {"PATH": f"{tool_bin}:$PATH", **cls.tool_export_env(python_home)}
+
+    # --- the interface -------------------------------------------------------------
 
     def prepare(self, tool_cache: Path | None) -> LockfileInputs:
         self._tool_cache = tool_cache
         self._inputs = compute(
-            tool=f"{self.spec.display_name} {self.version}",
+            tool=f"{self.entry.display_name} {self.version}",
             groups=self.groups(),
-            lockfile=self.spec.lockfile,
+            lockfile=self.entry.file,
             locked=self.locked,
             files=self.texts,
             build_dir=self.ctx.build_dir,
             config_vars=self.ctx.config_vars,
-            config_prefixes=self.spec.config_prefixes,
+            config_prefixes=self.entry.config_prefixes,
         )
         return self._inputs
-
-    def reuse_message(self, packages: int) -> str:
-        return f"Restoring cache ({self.spec.lockfile} unchanged, {packages} packages)"
 
     def check_before_reuse(self, manifest: Manifest) -> Drift | None:
         # The lockfile pins every package: a clean install gives the same set. The
@@ -130,7 +182,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
         if self.tool_in_slug and not tool.cached:
             # A cache saved without it (by an older buildpack), or with other pins:
             # the environment changed, so it is synced and saved again.
-            name = f"{self.spec.display_name} {self.version}"
+            name = f"{self.entry.display_name} {self.version}"
             return Drift((f"{name} was not in the cached environment as pinned",))
         return None
 
@@ -143,7 +195,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
 
     def update(
         self,
-        old: LockfileInputs,
+        old: LockfileInputs | None,
         manifest: Manifest,
         drift: Drift | None,
         restore_again: Callable[[], None],
@@ -172,23 +224,12 @@ class LockfileManager(PackageManager[LockfileInputs]):
                 expected[name] = installed[name].version
         return expected
 
-    def report_fields(self, installed: Mapping[str, str] | None) -> dict[str, Any]:
-        if installed is None:
-            return {"package_manager": self.name, "package_manager_version": self.version}
-        return {}
-
-    def warnings(self, installed: Mapping[str, str]) -> list[BuildWarning]:
-        return []
-
     def export_env(self) -> dict[str, str]:
         if self.tool is None:
             return {}
-        return specs.export_env(
-            self.spec, python_home=self.ctx.runtime_python_dir, tool_bin=self.tool.bin_dir
+        return self.exported_env(
+            python_home=self.ctx.runtime_python_dir, tool_bin=self.tool.bin_dir
         )
-
-    def runtime_env(self) -> dict[str, str]:
-        return specs.runtime_env(self.spec)
 
     # --- the tool and its sync -------------------------------------------------------
 
@@ -201,7 +242,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
             install = tools.install_tool_in_prefix if self.tool_in_slug else tools.install_tool
             self.tool = install(
                 self.ctx,
-                self.spec.name,
+                self.entry.name,
                 python=python_executable(self.ctx),
                 python_version=str(self.python),
                 pip_wheel=pip_tool.bundled_pip(self.ctx.python_dir, self.python.major_minor),
@@ -209,28 +250,27 @@ class LockfileManager(PackageManager[LockfileInputs]):
             )
         return self.tool
 
-    def sync_argv(self, tool: tools.InstalledTool, reinstall: Sequence[str]) -> list[str]:
-        """The sync command; `reinstall`: local packages whose content changed."""
-        return specs.sync_argv(self.spec, tool.executable, test=self.test)
-
     def _sync(self, reinstall: Sequence[str]) -> None:
+        """`reinstall`: local packages whose content changed."""
+        args = self.reinstall_args(reinstall)
+        if args is None:
+            if reinstall and self.site.is_dir():
+                uninstall(self.ctx, self.python.major_minor, reinstall, self.entry.display_name)
+            args = []
         tool = self._ensure_tool()
-        argv = self.sync_argv(tool, reinstall)
-        shown = specs.shown_command(self.spec, test=self.test)
-        self.ctx.output.step(f"Installing dependencies using {self.spec.display_name}")
+        argv = [*self.sync_argv(tool.executable, test=self.test), *args]
+        shown = self.shown_command(test=self.test)
+        self.ctx.output.step(f"Installing dependencies using {self.entry.display_name}")
         self.ctx.output.info(f"Running '{shown}'")
         empty = Path(tempfile.mkdtemp(prefix="python-buildpack-empty-"))
-        cache = self._tool_cache or Path(tempfile.mkdtemp(prefix=f"{self.name}-cache-"))
+        cache = self._tool_cache or Path(tempfile.mkdtemp(prefix=f"{self.entry.name}-cache-"))
         try:
             env = config.command_env(
                 self.ctx.host_env,
                 self.ctx.config_vars,
                 path_prefix=(self.ctx.runtime_python_dir / "bin", tool.bin_dir),
-                extra=specs.sync_env(
-                    self.spec,
-                    python_home=self.ctx.runtime_python_dir,
-                    tool_cache=cache,
-                    empty_dir=empty,
+                extra=self.sync_env(
+                    python_home=self.ctx.runtime_python_dir, tool_cache=cache, empty_dir=empty
                 ),
             )
             result = self.ctx.runner.stream(
@@ -243,11 +283,9 @@ class LockfileManager(PackageManager[LockfileInputs]):
         if result.returncode != 0:
             output = "\n".join(result.tail)
             if self.is_out_of_sync(output):
-                raise LockfileOutOfSync(
-                    self.spec.lockfile, self.spec.project_file, self.spec.fix_command
-                )
-            shown_argv = [self.spec.name, *argv[1:]]
-            raise ManagerSyncFailed(self.spec.display_name, display(shown_argv), result.tail)
+                raise self.out_of_sync()
+            shown_argv = [self.entry.name, *argv[1:]]
+            raise ManagerSyncFailed(self.entry.display_name, display(shown_argv), result.tail)
         # Local and editable packages were installed from BUILD_DIR: the app runs at /app.
         distributions.relocate_build_paths(self.site, self.ctx.build_dir, self.ctx.app_dir)
         self.after_sync()

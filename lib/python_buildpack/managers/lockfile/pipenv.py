@@ -17,34 +17,73 @@ What is Pipenv's own here (MANAGERS_NOTES.md has the measurements):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from ...errors import LockfileInvalid, LockfileOutOfSync
+from ...errors import LockfileInvalid
 from ...install import distributions
 from ...lockfiles import pipenv
 from ...lockfiles.model import LockedSet, Target
 from ...python_version import RequestedPythonVersion
-from . import commands as specs
+from .. import registry
 from .manager import LockfileManager
 from .python import requested_for_pipenv
 from .uninstall import uninstall
 
+# For the dyno (`.profile.d`), `$HOME` being the app dir: Pipenv is in the slug, so
+# its command goes on PATH, with the settings that make `pipenv run` use the app's
+# Python, as classic sets them.
+PIPENV_RUNTIME_ENV = {
+    "PATH": "$HOME/.heroku/python/pipenv/bin:$PATH",
+    "PIPENV_SYSTEM": "1",
+    "PIPENV_VERBOSITY": "-1",
+    "VIRTUAL_ENV": "$HOME/.heroku/python",
+}
+
 
 class Pipenv(LockfileManager):
-    spec: ClassVar[specs.ManagerSpec] = specs.PIPENV
+    entry = registry.PIPENV
+    production_args = ("install", "--deploy", "--system")
+    test_args = ("install", "--deploy", "--system", "--dev")
     # Apps run `pipenv run gunicorn ...` in their Procfile: classic keeps Pipenv in
     # the slug, and so do we (tools.install_tool_in_prefix).
     tool_in_slug: ClassVar[bool] = True
 
     @classmethod
+    def tool_sync_env(
+        cls, *, python_home: Path, tool_cache: Path, empty_dir: Path
+    ) -> dict[str, str]:
+        return {
+            "PIPENV_SYSTEM": "1",
+            # --system installs with this interpreter (else the `python` on PATH): measured.
+            "PIPENV_PYTHON": str(python_home / "bin" / "python"),
+            # Classic's workaround for packages Pipenv depends on itself (certifi, ...).
+            "VIRTUAL_ENV": str(python_home),
+            "PIPENV_VERBOSITY": "-1",
+            "PIPENV_NOSPIN": "1",
+            "PIPENV_YES": "1",
+            "PIPENV_DONT_LOAD_ENV": "1",
+            "PIPENV_CACHE_DIR": str(tool_cache),
+            "PIP_CACHE_DIR": str(tool_cache / "pip"),
+            "PIP_SRC": str(python_home / "src"),
+            # rich wraps Pipenv's messages at the terminal width.
+            "COLUMNS": "200",
+        }
+
+    @classmethod
+    def tool_export_env(cls, python_home: Path) -> dict[str, str]:
+        return {"PIPENV_SYSTEM": "1", "PIPENV_VERBOSITY": "-1", "VIRTUAL_ENV": str(python_home)}
+
+    def runtime_env(self) -> dict[str, str]:
+        return dict(PIPENV_RUNTIME_ENV)
+
+    @classmethod
     def requested_python(cls, build_dir: Path) -> RequestedPythonVersion:
-        lockfile = build_dir / cls.spec.lockfile
+        lockfile = build_dir / cls.entry.file
         try:
             text = lockfile.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise LockfileInvalid(cls.spec.lockfile, str(error)) from error
+            raise LockfileInvalid(cls.entry.file, str(error)) from error
         return requested_for_pipenv(build_dir, pipenv.lock_python(text).preferred)
 
     def _categories(self) -> tuple[str, ...]:
@@ -58,25 +97,17 @@ class Pipenv(LockfileManager):
 
     def check_fresh(self) -> None:
         if not pipenv.is_fresh(self.project_text, self.lock_text):
-            raise LockfileOutOfSync(
-                self.spec.lockfile,
-                self.spec.project_file,
-                self.spec.fix_command,
-                "The Pipfile hash recorded in Pipfile.lock is not the one of the Pipfile.",
+            raise self.out_of_sync(
+                "The Pipfile hash recorded in Pipfile.lock is not the one of the Pipfile."
             )
 
     def is_out_of_sync(self, output: str) -> bool:
         return pipenv.out_of_sync_message(output)
-
-    def _sync(self, reinstall: Sequence[str]) -> None:
-        if reinstall and self.site.is_dir():
-            uninstall(self.ctx, self.python.major_minor, reinstall, self.spec.display_name)
-        super()._sync(())
 
     def after_sync(self) -> None:
         """Pipenv leaves what Pipfile.lock no longer names: uninstalled here."""
         extraneous = self.locked.extraneous(distributions.installed_distributions(self.site))
         if extraneous:
             self.ctx.output.info("Uninstalling what Pipfile.lock does not name")
-            uninstall(self.ctx, self.python.major_minor, extraneous, self.spec.display_name)
+            uninstall(self.ctx, self.python.major_minor, extraneous, self.entry.display_name)
             distributions.prune_empty_dirs(self.site)

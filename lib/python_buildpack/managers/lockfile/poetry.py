@@ -18,28 +18,50 @@ What is Poetry's own here (MANAGERS_NOTES.md has the measurements):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
 from ...cache.manifest import Distribution
 from ...context import BuildContext
-from ...errors import LockfileOutOfSync, PoetryVirtualenvInApp, PythonVersionConflict
+from ...errors import PoetryVirtualenvInApp, PythonVersionConflict
 from ...install import distributions
 from ...lockfiles import poetry
 from ...lockfiles.model import LockedSet, Target
 from ...python_version import ResolvedPythonVersion, read_requested_python_version
-from . import commands as specs
+from .. import registry
 from .manager import LockfileManager
-from .uninstall import uninstall
 
 # Where Poetry looks for an in-project virtualenv (`{project}/.venv`).
 IN_PROJECT_VENV = ".venv"
 
 
 class Poetry(LockfileManager):
-    spec: ClassVar[specs.ManagerSpec] = specs.POETRY
+    entry = registry.POETRY
+    production_args = ("sync", "--only", "main")
+    test_args = ("sync",)
+    quiet_args = ("--compile", "--no-ansi", "--no-interaction")
     extra_files: ClassVar[tuple[str, ...]] = ("poetry.toml",)
+
+    @classmethod
+    def tool_sync_env(
+        cls, *, python_home: Path, tool_cache: Path, empty_dir: Path
+    ) -> dict[str, str]:
+        return {
+            "POETRY_VIRTUALENVS_CREATE": "false",
+            "POETRY_VIRTUALENVS_IN_PROJECT": "false",
+            "POETRY_VIRTUALENVS_USE_POETRY_PYTHON": "true",
+            "POETRY_CACHE_DIR": str(tool_cache),
+            "POETRY_CONFIG_DIR": str(empty_dir),
+            "POETRY_NO_INTERACTION": "1",
+        }
+
+    @classmethod
+    def tool_export_env(cls, python_home: Path) -> dict[str, str]:
+        return {
+            "POETRY_VIRTUALENVS_CREATE": "false",
+            "POETRY_VIRTUALENVS_USE_POETRY_PYTHON": "true",
+        }
 
     def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
         if has_in_project_venv(ctx.build_dir):
@@ -58,18 +80,15 @@ class Poetry(LockfileManager):
 
     def check_fresh(self) -> None:
         if not poetry.is_fresh(self.project_text, self.lock_text):
-            raise LockfileOutOfSync(
-                self.spec.lockfile,
-                self.spec.project_file,
-                self.spec.fix_command,
-                "The content-hash recorded in poetry.lock is not the one of pyproject.toml.",
+            raise self.out_of_sync(
+                "The content-hash recorded in poetry.lock is not the one of pyproject.toml."
             )
 
     def check_python(self) -> None:
         version = str(self.python)
         constraints = (
-            (self.spec.project_file, poetry.project_requires_python(self.project_text)),
-            (self.spec.lockfile, self.locked.requires_python),
+            (self.project_file, poetry.project_requires_python(self.project_text)),
+            (self.entry.file, self.locked.requires_python),
         )
         for file, constraint in constraints:
             if constraint and not poetry.poetry_python_allows(constraint, version):
@@ -80,12 +99,6 @@ class Poetry(LockfileManager):
 
     def is_out_of_sync(self, output: str) -> bool:
         return poetry.out_of_sync_message(output)
-
-    def _sync(self, reinstall: Sequence[str]) -> None:
-        # `poetry sync` skips a directory package whose version it already sees.
-        if reinstall and self.site.is_dir():
-            uninstall(self.ctx, self.python.major_minor, reinstall, self.spec.display_name)
-        super()._sync(())
 
     def after_sync(self) -> None:
         at_run_time = distributions.site_packages(

@@ -33,9 +33,8 @@ from ...context import BuildContext
 from ...errors import ManagerToolInstallFailed
 from ...runner import display
 from ..pip import tool as pip_tool
+from ..registry import display_name
 
-# How the log names each tool.
-DISPLAY_NAMES = {"uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}
 _TOP_PIN = r"^{name}==(?P<version>[^\s;\\]+)"
 _STAMP = ".complete"
 
@@ -49,7 +48,7 @@ class ToolPins:
 
     @property
     def display_name(self) -> str:
-        return DISPLAY_NAMES.get(self.name, self.name)
+        return display_name(self.name)
 
 
 @dataclass(frozen=True)

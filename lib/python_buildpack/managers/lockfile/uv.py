@@ -17,15 +17,40 @@ from ...install import distributions
 from ...lockfiles import uv
 from ...lockfiles.model import LockedSet, Target
 from ...python_version import RequestedPythonVersion
-from . import commands as specs
-from . import tools
+from .. import registry
 from .manager import LockfileManager
 from .python import check_requires_python, requested_with_version_file
 
 
 class Uv(LockfileManager):
-    spec: ClassVar[specs.ManagerSpec] = specs.UV
+    entry = registry.UV
+    production_args = ("sync", "--locked", "--no-default-groups")
+    test_args = ("sync", "--locked")
+    quiet_args = ("--compile-bytecode", "--no-progress", "--color", "never")
     extra_files: ClassVar[tuple[str, ...]] = ("uv.toml",)
+
+    @classmethod
+    def tool_sync_env(
+        cls, *, python_home: Path, tool_cache: Path, empty_dir: Path
+    ) -> dict[str, str]:
+        return {
+            "UV_PROJECT_ENVIRONMENT": str(python_home),
+            "UV_PYTHON": str(python_home / "bin" / "python"),
+            "UV_PYTHON_DOWNLOADS": "never",
+            "UV_NO_MANAGED_PYTHON": "1",
+            "UV_CACHE_DIR": str(tool_cache),
+            # CACHE_DIR may be another filesystem (Dokku), and a hard link would let
+            # a later change to the environment change the cache too.
+            "UV_LINK_MODE": "copy",
+        }
+
+    @classmethod
+    def tool_export_env(cls, python_home: Path) -> dict[str, str]:
+        return {
+            "UV_PROJECT_ENVIRONMENT": str(python_home),
+            "UV_NO_MANAGED_PYTHON": "1",
+            "UV_PYTHON_DOWNLOADS": "never",
+        }
 
     @classmethod
     def requested_python(cls, build_dir: Path) -> RequestedPythonVersion:
@@ -55,11 +80,8 @@ class Uv(LockfileManager):
         for path in self.site.glob("*.dist-info/uv_cache.json"):
             distributions.rewrite_recorded(self.site, path, _without_timestamp)
 
-    def sync_argv(self, tool: tools.InstalledTool, reinstall: Sequence[str]) -> list[str]:
-        argv = super().sync_argv(tool, reinstall)
-        for name in reinstall:
-            argv += ["--reinstall-package", name]
-        return argv
+    def reinstall_args(self, names: Sequence[str]) -> list[str]:
+        return [arg for name in names for arg in ("--reinstall-package", name)]
 
 
 def _without_timestamp(text: str) -> str:

@@ -11,7 +11,6 @@ import json
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -20,6 +19,7 @@ from ...context import BuildContext
 from ...errors import PipInstallFailed, PipResolutionFailed
 from ...install.distributions import python_executable
 from ...runner import display
+from .report import DownloadInfo, InstallItem, InstallReport
 
 
 def requirement_args(files: Sequence[str]) -> list[str]:
@@ -29,14 +29,12 @@ def requirement_args(files: Sequence[str]) -> list[str]:
     return args
 
 
-def source_of(
-    item: Mapping[str, Any], local_hashes: Mapping[str, str], relocate: tuple[str, str]
-) -> str:
+def source_of(item: InstallItem, local_hashes: Mapping[str, str], relocate: tuple[str, str]) -> str:
     """What decides an installed distribution's files, from a pip report entry.
 
     `relocate` is (BUILD_DIR URI, app dir URI): a path inside the app is recorded
     by where the app runs, which is the same for every build."""
-    info: Mapping[str, Any] = item.get("download_info") or {}
+    info: DownloadInfo = item.get("download_info") or {}
     url = str(info.get("url", ""))
     build_uri, app_uri = relocate
     if url == build_uri or url.startswith(build_uri + "/"):
@@ -57,7 +55,7 @@ def source_of(
 
 
 def distributions_from_report(
-    report: Mapping[str, Any],
+    report: InstallReport,
     local_hashes: Mapping[str, str],
     relocate: tuple[str, str],
     as_written: Callable[[str], str] = str,
@@ -80,7 +78,7 @@ def distributions_from_report(
 
 def install(
     ctx: BuildContext, files: Sequence[str], env: Mapping[str, str], extra: Sequence[str] = ()
-) -> dict[str, Any]:
+) -> InstallReport:
     """`pip install -r ...`, streamed; returns pip's installation report. `extra`:
     arguments not shown in the log (index_pages.pip_args: its --log file)."""
     args = requirement_args(files)
@@ -92,13 +90,13 @@ def install(
         result = ctx.runner.stream(argv, env=env, cwd=ctx.build_dir, output=ctx.output)
         if result.returncode != 0:
             raise PipInstallFailed(f"pip install {' '.join(args)}", result.tail)
-        report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
+        report: InstallReport = json.loads(report_path.read_text(encoding="utf-8"))
     return report
 
 
 def resolve(
     ctx: BuildContext, files: Sequence[str], env: Mapping[str, str], extra: Sequence[str] = ()
-) -> dict[str, Any]:
+) -> InstallReport:
     """What a clean install would pick now, installing nothing (pip's dry run)."""
     args = requirement_args(files)
     argv = [str(python_executable(ctx)), "-m", "pip", "install", *args]
@@ -108,7 +106,7 @@ def resolve(
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).splitlines()
         raise PipResolutionFailed(f"pip install {' '.join(args)} --dry-run", tuple(lines))
-    report: dict[str, Any] = json.loads(result.stdout)
+    report: InstallReport = json.loads(result.stdout)
     return report
 
 

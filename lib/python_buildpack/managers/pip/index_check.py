@@ -17,7 +17,7 @@ import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
 from ...redaction import redact
 from ...runtime.download import Client, DownloadError, Timeouts
@@ -38,6 +38,7 @@ from .index_pages import (
     without_userinfo,
 )
 from .page_files import files_digest, page_files
+from .report import InstallReport
 
 Status = Literal["unchanged", "changed", "uncheckable", "failed"]
 # Pages at once: one thread per kept-alive connection of the index's pool, each taking
@@ -174,18 +175,6 @@ def fetch_all(jobs: Sequence[tuple[str, PageRecord | None]], fetch: Fetch) -> li
         return list(pool.map(lambda job: fetch(*job), jobs))
 
 
-def client_fetch(
-    trust_env: Mapping[str, str],
-    timeout: float,
-    *,
-    resolve: Resolve | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> Fetch:
-    """The default `fetch`: one Client for every page, retries within `timeout` of now.
-    `resolve` and `sleep`: the Client's (a test injects a failing lookup)."""
-    return page_fetch(index_client(trust_env, timeout, resolve=resolve, sleep=sleep), timeout)
-
-
 def index_client(
     trust_env: Mapping[str, str],
     timeout: float = 10.0,
@@ -292,7 +281,7 @@ def record_pages(
 
 def record_resolution(
     log_text: str,
-    report: Mapping[str, Any],
+    report: InstallReport,
     index_urls: Sequence[str],
     find_links: Sequence[str],
     *,

@@ -54,6 +54,7 @@ from urllib.parse import urlsplit, urlunsplit
 from packaging.utils import canonicalize_name
 
 from ...redaction import redact
+from .report import InstallReport
 
 FORMAT = 1
 # What pip 26.3 sends (collector._get_simple_response): the same format comes back.
@@ -253,7 +254,7 @@ def _match_page(url: str, prefixes: Iterable[tuple[str, Source]]) -> tuple[str, 
     return None
 
 
-def selected_files(report: Mapping[str, Any]) -> dict[str, bool]:
+def selected_files(report: InstallReport) -> dict[str, bool]:
     """From pip's installation report: file URL (no credentials) -> whether yanked."""
     found: dict[str, bool] = {}
     for item in report.get("install", []):

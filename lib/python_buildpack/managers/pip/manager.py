@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import platform
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from ... import requirements
 from ...cache.changes import equal_except
@@ -30,13 +29,15 @@ from ...install import distributions
 from ...python_version import ResolvedPythonVersion
 from ...python_version.markers import marker_environment
 from ...runtime.download import Client
+from .. import registry
 from ..base import Drift, PackageManager, Updated
 from . import commands, index, pinned, tool
 from .index_check import Verdict, index_client, record_resolution
 from .index_pages import PageRecord, PageSet, pip_args
 from .inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
+from .report import InstallReport
 
-REQUIREMENTS_FILE = "requirements.txt"
+REQUIREMENTS_FILE = registry.PIP.file
 TEST_REQUIREMENTS_FILE = "requirements-test.txt"
 INSTALLING = "Installing dependencies using pip"
 
@@ -47,7 +48,7 @@ PIP_RUNTIME_ENV = {"PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
 class Pip(PackageManager[PipInputs]):
-    name = "pip"
+    entry = registry.PIP
 
     def __init__(self, ctx: BuildContext, python: ResolvedPythonVersion, *, test: bool) -> None:
         self.ctx = ctx
@@ -85,18 +86,13 @@ class Pip(PackageManager[PipInputs]):
 
     # --- inputs -----------------------------------------------------------------
 
-    def input_files(self) -> Sequence[str]:
-        return self.files
-
-    def config_prefixes(self) -> Sequence[str]:
-        return ("PIP_",)
-
     def prepare(self, tool_cache: Path | None) -> PipInputs:
         self.env = tool.app_pip_env(self.ctx, tool_cache)
         self._facts = compute(self.ctx, self.graphs, self.files, pip=self.version)
         return self._facts.inputs
 
     def reuse_message(self, packages: int) -> str:
+        # Its words count the requirement files read (a nested -r file too).
         return describe_reuse(self.facts.inputs, packages)
 
     # --- installing ---------------------------------------------------------------
@@ -138,7 +134,7 @@ class Pip(PackageManager[PipInputs]):
             self._index_client = index_client(self.env)
         return self._index_client
 
-    def resolution_record(self) -> dict[str, Any] | None:
+    def resolution_record(self) -> dict[str, object] | None:
         # As the manifest reads it back (lists, not tuples): equal when unchanged.
         return None if self._pages is None else json.loads(json.dumps(self._pages.to_json()))
 
@@ -151,12 +147,12 @@ class Pip(PackageManager[PipInputs]):
 
     def update(
         self,
-        old: PipInputs,
+        old: PipInputs | None,
         manifest: Manifest,
         drift: Drift | None,
         restore_again: Callable[[], None],
     ) -> Updated:
-        if drift is None and self._pinned_update_possible(old, manifest):
+        if old is not None and drift is None and self._pinned_update_possible(old, manifest):
             dists = self._pinned(old, manifest)
             if dists is not None:
                 return Updated(dists)
@@ -175,10 +171,8 @@ class Pip(PackageManager[PipInputs]):
     def runtime_env(self) -> dict[str, str]:
         return dict(PIP_RUNTIME_ENV)
 
-    def report_fields(self, installed: Mapping[str, str] | None) -> dict[str, Any]:
-        if installed is None:
-            return {"package_manager": self.name, "pip_version": self.version}
-        return {"unpinned": [*self.facts.unpinned, *self._unpinned_dependencies(installed)]}
+    def unpinned(self, installed: Mapping[str, str]) -> list[str]:
+        return [*self.facts.unpinned, *self._unpinned_dependencies(installed)]
 
     def warnings(self, installed: Mapping[str, str]) -> list[BuildWarning]:
         direct, dependencies = self.facts.unpinned, self._unpinned_dependencies(installed)
@@ -258,19 +252,19 @@ class Pip(PackageManager[PipInputs]):
     ) -> dict[str, Distribution]:
         """pip's dry run: what a clean install picks now (its pages are recorded)."""
 
-        def dry_run(extra: list[str]) -> dict[str, Any]:
+        def dry_run(extra: list[str]) -> InstallReport:
             return commands.resolve(self.ctx, self.files, self.env, extra)
 
         return self._distributions(self._recorded(dry_run, observed or {}))
 
     def _pip_install(
         self, record: Mapping[tuple[str, str], PageRecord] | None = None
-    ) -> dict[str, Any]:
+    ) -> InstallReport:
         """`record`: this install resolves everything (from scratch), so its pages
         are the record to keep (with the pages a check saw before it); None: an
         install into a restored environment, whose log lists only part of them."""
 
-        def run(extra: list[str]) -> dict[str, Any]:
+        def run(extra: list[str]) -> InstallReport:
             return commands.install(self.ctx, self.files, self.env, extra)
 
         report = self._recorded(run, record) if record is not None else self._named(run)
@@ -281,9 +275,9 @@ class Pip(PackageManager[PipInputs]):
 
     def _recorded(
         self,
-        run: Callable[[list[str]], dict[str, Any]],
+        run: Callable[[list[str]], InstallReport],
         observed: Mapping[tuple[str, str], PageRecord],
-    ) -> dict[str, Any]:
+    ) -> InstallReport:
         """Run pip with its debug log; keep the record of the pages it read."""
         with index.pip_log() as log:
             report = self._named(run, log)
@@ -295,8 +289,8 @@ class Pip(PackageManager[PipInputs]):
         return report
 
     def _named(
-        self, run: Callable[[list[str]], dict[str, Any]], log: Path | None = None
-    ) -> dict[str, Any]:
+        self, run: Callable[[list[str]], InstallReport], log: Path | None = None
+    ) -> InstallReport:
         """pip failed: when the index failed it (pip's log, or the page check, says
         so), the error names the index instead of pip's "from versions: none"."""
         with index.pip_log() as fallback:
@@ -310,7 +304,7 @@ class Pip(PackageManager[PipInputs]):
                     raise
                 raise PackageIndexFailed(error.command, failures, error.output_tail) from None
 
-    def _distributions(self, report: Mapping[str, Any]) -> dict[str, Distribution]:
+    def _distributions(self, report: InstallReport) -> dict[str, Distribution]:
         relocation = (self.ctx.build_dir.as_uri(), self.ctx.app_dir.as_uri())
         return commands.distributions_from_report(
             report, self.facts.local_hashes, relocation, self.ctx.as_written

@@ -14,11 +14,12 @@ import pytest
 
 from python_buildpack.lockfiles import Target, pipenv, poetry, uv
 from python_buildpack.lockfiles.model import LockedSet
-from python_buildpack.managers.lockfile import commands as managers
+from python_buildpack.managers.lockfile import LockfileManager, Pipenv, Poetry, Uv
 from support.lock_tools import LOCKFILES, PROJECT_FILES, PYTHON_VERSION, LockedProjects, run_tool
 
 pytestmark = pytest.mark.slow
 HERE = Target(PYTHON_VERSION)
+MANAGERS: dict[str, type[LockfileManager]] = {"uv": Uv, "poetry": Poetry, "pipenv": Pipenv}
 
 
 def parsed(tool: str, lock_text: str) -> LockedSet:
@@ -43,13 +44,12 @@ def installed(venv: Path) -> dict[str, str]:
 
 
 def sync(tool: str, executable: Path, project: Path, venv: Path, index_url: str) -> None:
-    """The build's own command and environment (managers/lockfile/commands.py), with the test's
+    """The build's own command and environment (managers/lockfile/), with the test's
     venv as the app's Python. Poetry also gets VIRTUAL_ENV: in the build it installs
     into the base prefix of the Python running it, the app's Python, but the test
     tools run on the interpreter running the tests, which must stay untouched."""
-    spec = managers.SPECS[tool]
-    env = managers.sync_env(
-        spec,
+    manager = MANAGERS[tool]
+    env = manager.sync_env(
         python_home=venv,
         tool_cache=project.parent / "tool-cache",
         empty_dir=project.parent / "empty",
@@ -57,7 +57,7 @@ def sync(tool: str, executable: Path, project: Path, venv: Path, index_url: str)
     env["PATH"] = f"{venv / 'bin'}:{os.environ.get('PATH', os.defpath)}"
     if tool == "poetry":
         env["VIRTUAL_ENV"] = str(venv)
-    argv = managers.sync_argv(spec, executable, test=False)
+    argv = manager.sync_argv(executable, test=False)
     run_tool(executable, argv[1:], project, index_url, extra_env=env)
 
 

@@ -9,7 +9,8 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from python_buildpack.managers.pip.index_check import (
     Fetch,
     Verdict,
     check_pages,
-    client_fetch,
+    index_client,
     page_fetch,
     record_pages,
     record_resolution,
@@ -36,12 +37,25 @@ from python_buildpack.managers.pip.index_pages import (
     sources_from_settings,
 )
 from python_buildpack.runtime.download import Client, Timeouts
-from python_buildpack.runtime.lookups import system_resolve
+from python_buildpack.runtime.lookups import Resolve, system_resolve
 from support.index_server import IndexServer, make_certificate, serve_index
 from support.wheels import build_wheel
 
 ROOT = Path(__file__).resolve().parents[4]
 PIP = ROOT / "vendor" / "wheels" / "pip-26.3-py3-none-any.whl" / "pip"
+
+
+def client_fetch(
+    trust_env: Mapping[str, str],
+    timeout: float,
+    *,
+    resolve: Resolve | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Fetch:
+    """What the build fetches pages with: one Client for every page, retries within
+    `timeout` of now; `resolve` and `sleep` are the Client's (a failing lookup)."""
+    client = index_client(trust_env, timeout, resolve=resolve, sleep=sleep)
+    return page_fetch(client, timeout)
 
 
 @pytest.fixture
