@@ -5,7 +5,7 @@
 
 As bench/uv_app.py: the packages (run.py's generator) and the tool's pinned wheels
 are served by a local index (tests/support/index_server.py); the lockfile is written
-by the pinned tool itself (tests/integration/lockfile_apps.py). Each scenario is
+by the pinned tool itself (tests/support/lockfile_apps.py). Each scenario is
 `bin/compile` on a fresh copy of the app, timed around the process, checked by
 bin/report's cache status:
 
@@ -33,15 +33,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "integration"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "lib"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import run  # noqa: E402  (bench/run.py: the package generator)
-from lockfile_apps import LOCKFILES, lock, pipfile, poetry_project, tool_wheels  # noqa: E402
 
 from support.index_server import serve_index  # noqa: E402
+from support.lockfile_apps import (  # noqa: E402
+    LOCKFILES,
+    lock,
+    pipfile,
+    poetry_project,
+    tool_wheels,
+)
 from support.runtime import packed_runtime  # noqa: E402
 
 N = 30

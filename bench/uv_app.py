@@ -46,15 +46,13 @@ CHANGED = run.package_name(N - 1)
 
 
 def uv_command() -> Path:
-    sys.path.insert(0, str(ROOT / "tests" / "integration"))
-    from uv_apps import uv_for_locking
+    from support.uv_apps import uv_for_locking
 
     return uv_for_locking()
 
 
 def uv_wheels() -> list[Path]:
-    sys.path.insert(0, str(ROOT / "tests" / "integration"))
-    from uv_apps import uv_wheels as wheels
+    from support.uv_apps import uv_wheels as wheels
 
     return wheels()
 
