@@ -89,8 +89,10 @@ class Keeping:
     A round trip or the content check needs no cache of its own: on the cache the
     app's `unchanged` step just reused (and its floor measured), the mode's rebuild
     follows, and leaves the cache as trusted as before (the next build reads nothing
-    again). Another filesystem does: its cache is made there by an untimed cold build
-    in the first run, and rebuilt unchanged at the end of every run."""
+    again). Another filesystem does: in the first run its cache starts there as a
+    copy of that cache (`cp -a`, new inodes as after a restore), settled by an untimed
+    unchanged rebuild; then every run rebuilds it unchanged at the same point. (A
+    cold build there would cost as much, and more with a tool to install.)"""
 
     def __init__(self, modes: list[Mode], parent: Path) -> None:
         self.modes = [mode for mode in modes if mode.name != "in-place"]
@@ -113,25 +115,25 @@ class Keeping:
     def steps(self, steps: list[Step], run: int) -> list[Step]:
         """The app's steps of one run, with the modes' rebuilds added."""
         out = list(steps)
-        unchanged = next(
-            (i for i, s in enumerate(out) if isinstance(s, Build) and s.scenario == "unchanged"),
-            None,
-        )
-        if unchanged is not None:
-            cache = out[unchanged].cache  # type: ignore[union-attr]
-            after = unchanged + 1
-            while after < len(out) and isinstance(out[after], Floor):
-                after += 1
-            out[after:after] = [
-                Build(mode.scenario, "reused", cache=cache, config=mode.config, keep=mode.keep)
-                for mode in self.modes
-                if not mode.elsewhere
-            ]
+        found = [i for i, s in enumerate(out) if isinstance(s, Build) and s.scenario == "unchanged"]
+        if not found or not self.modes:
+            return out
+        unchanged = out[found[0]]
+        assert isinstance(unchanged, Build)
+        after = found[0] + 1
+        while after < len(out) and isinstance(out[after], Floor):
+            after += 1
+        added: list[Step] = []
         for mode in self.modes:
-            if mode.elsewhere:
-                if run == 1:
-                    out.append(Build("cold", "empty", timed=False, cache=mode.name))
-                out.append(Build(mode.scenario, "reused", cache=mode.name))
+            cache = mode.name if mode.elsewhere else unchanged.cache
+            if mode.elsewhere and run == 1:
+                added.append(
+                    Build("unchanged", "reused", timed=False, cache=cache, seed=unchanged.cache)
+                )
+            added.append(
+                Build(mode.scenario, "reused", cache=cache, config=mode.config, keep=mode.keep)
+            )
+        out[after:after] = added
         return out
 
     def where(self, cache: str) -> Path | None:

@@ -15,6 +15,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class Build:
     cache: str = "run"
     config: Mapping[str, str] = field(default_factory=dict)  # more config vars in ENV_DIR
     keep: Callable[[Path], None] | None = None  # done to an existing CACHE_DIR first
+    seed: str | None = None  # a new `cache` starts as a copy of this one (`cp -a`)
 
 
 @dataclass(frozen=True)
@@ -139,15 +141,18 @@ class Harness:
                 if path is not None:
                     shutil.rmtree(path, ignore_errors=True)
 
-    def cache(self, name: str, where: CacheLocation) -> Path:
-        if name not in self.caches:
-            place = where(name)
-            self.caches[name] = self.session.fresh("cache") if place is None else place
-        return self.caches[name]
+    def cache(self, step: Build, where: CacheLocation) -> Path:
+        if step.cache not in self.caches:
+            place = where(step.cache)
+            self.caches[step.cache] = self.session.fresh("cache") if place is None else place
+            if step.seed is not None:
+                seed = self.caches[step.seed]
+                subprocess.run(["cp", "-a", str(seed), str(self.caches[step.cache])], check=True)
+        return self.caches[step.cache]
 
     def build(self, step: Build, run: int, where: CacheLocation) -> Sample:
         session, app = self.session, self.app
-        cache = self.cache(step.cache, where)
+        cache = self.cache(step, where)
         if step.keep is not None and cache.exists():
             step.keep(cache)
         if step.cache in self.last_build:
@@ -260,10 +265,12 @@ def run_app(
 ) -> AppResult:
     """One app, all its runs; a failed build ends its results with the error."""
     result = AppResult(app.label, app.kind)
+    started = time.monotonic()
     try:
         with app.serving(session):
             result.info = app.info()
-            log(f"== {app.label}: {result.info.get('summary', '')}")
+            ready = f"ready in {time.monotonic() - started:.1f} s"
+            log(f"== {app.label}: {result.info.get('summary', '')} ({ready})")
             Harness(session, app, result).run(runs, expand, where)
     except BenchError as error:
         result.errors.append(str(error))
