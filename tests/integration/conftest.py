@@ -18,8 +18,7 @@ import pytest
 from support.buildpack import ROOT, App
 from support.index_server import IndexServer, serve_index
 from support.runtime import packed_runtime
-
-from .uv_apps import fill_index, lock, pyproject, uv_for_locking
+from support.uv_apps import fill_index, lock, pyproject, uv_for_locking
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +58,7 @@ def app(
     yield the_app
 
 
-# --- uv apps (uv_apps.py): uv for locking, a local index, an app locked against it ---
+# --- uv apps (support/uv_apps.py): uv for locking, a local index, an app locked against it ---
 
 UV_APP_DEPS = ["alpha", "beta==1.0", "gamma", "winonly; sys_platform == 'win32'"]
 

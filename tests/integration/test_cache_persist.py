@@ -34,10 +34,10 @@ from support.cache_checks import (
     tamper_keeping_size_and_mtime,
 )
 from support.index_server import IndexServer
+from support.uv_apps import lock, pyproject
 from support.wheels import build_wheel
 
 from .conftest import UV_APP_DEPS
-from .uv_apps import lock, pyproject
 
 pytestmark = pytest.mark.slow
 

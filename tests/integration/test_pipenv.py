@@ -20,9 +20,7 @@ from python_buildpack.cache import CacheStore
 from support.buildpack import distributions, site_packages, write_tree
 from support.cache_checks import UPDATING, assert_equals_clean, build_ok, reasons, report
 from support.index_server import IndexServer, serve_index
-
-from .helpers import assert_user_error, boot, error_block, error_title, move_slug_to_app_dir
-from .lockfile_apps import (
+from support.lockfile_apps import (
     MAJOR_MINOR,
     History,
     index_wheels,
@@ -32,6 +30,8 @@ from .lockfile_apps import (
     pipfile,
     tool_wheels,
 )
+
+from .helpers import assert_user_error, boot, error_block, error_title, move_slug_to_app_dir
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,7 @@ import pytest
 from support.buildpack import distributions, site_packages, write_tree
 from support.cache_checks import UPDATING, build_ok, reasons
 from support.index_server import IndexServer, serve_index
-
-from .helpers import assert_user_error, boot, error_block, error_title, move_slug_to_app_dir
-from .lockfile_apps import (
+from support.lockfile_apps import (
     MAJOR_MINOR,
     History,
     index_wheels,
@@ -29,6 +27,8 @@ from .lockfile_apps import (
     poetry_project,
     tool_wheels,
 )
+
+from .helpers import assert_user_error, boot, error_block, error_title, move_slug_to_app_dir
 
 pytestmark = pytest.mark.slow
 

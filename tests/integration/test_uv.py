@@ -1,5 +1,5 @@
 """uv apps built with the real bin/ scripts, from lockfiles uv made against a local
-index (uv_apps.py); the cached build compared with a clean build of the same inputs."""
+index (support/uv_apps.py); the cached build compared with a clean build of the same inputs."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from support.buildpack import App, distributions, run_bin, site_packages
 from support.cache_checks import UPDATING, assert_equals_clean, build_ok, reasons, report
 from support.index_server import IndexServer
+from support.uv_apps import lock, pyproject
 from support.wheels import build_wheel
 
 from .conftest import UV_APP_DEPS
-from .uv_apps import lock, pyproject
 
 pytestmark = pytest.mark.slow
 

@@ -232,7 +232,7 @@ def lockfile_app(
 ) -> App:
     """An app from a locked source, whose builds install their tool from `tools_index`
     and nothing from the machine's or the app's pip settings."""
-    from .helpers import new_app
+    from integration.helpers import new_app
 
     app, _ = new_app(workdir, runtime_mirror)
     app.remove("requirements.txt")
