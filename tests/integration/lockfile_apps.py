@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from python_buildpack import config
-from support.buildpack import ROOT, App, Result, write_tree
+from support.buildpack import ROOT, App, Result, new_app, write_tree
 from support.cache_checks import assert_equals_clean, report
 from support.index_server import IndexServer
 from support.pinned_tools import pinned_tool
@@ -232,8 +232,6 @@ def lockfile_app(
 ) -> App:
     """An app from a locked source, whose builds install their tool from `tools_index`
     and nothing from the machine's or the app's pip settings."""
-    from .helpers import new_app
-
     app, _ = new_app(workdir, runtime_mirror)
     app.remove("requirements.txt")
     app.config.clear()

@@ -22,8 +22,8 @@ from support.cache_checks import (
     build_ok,
     reasons,
     report,
-    serve_directory,
 )
+from support.served import serve_directory
 from support.wheels import build_wheel
 
 pytestmark = pytest.mark.slow

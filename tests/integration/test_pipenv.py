@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.cache import CacheStore
+from support.build_log import assert_user_error, error_block, error_title
 from support.buildpack import distributions, site_packages, write_tree
 from support.cache_checks import UPDATING, assert_equals_clean, build_ok, reasons, report
+from support.dyno import boot, move_slug_to_app_dir
 from support.index_server import IndexServer, serve_index
 
-from .helpers import assert_user_error, boot, error_block, error_title, move_slug_to_app_dir
 from .lockfile_apps import (
     MAJOR_MINOR,
     History,
