@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
 import random
+import re
+import sys
 import warnings
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,11 +212,25 @@ def our_view(graph: RequirementsGraph) -> set[Key]:
 
 @dataclass(frozen=True)
 class Pip:
-    """pip's own requirements file parser, from the test environment's pip."""
+    """pip's own requirements file parser, from the pip the buildpack installs."""
 
     session: Any
     parse_requirements: Any
     install_req_from_parsed_requirement: Any
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PIP_PIN = re.compile(r"^pip==(\S+) --hash=sha256:([0-9a-f]{64})$", re.MULTILINE)
+
+
+def pinned_pip_wheel() -> Path:
+    """The wheel of requirements/pip.txt's pin, as vendor/ keeps it, checked by hash."""
+    found = PIP_PIN.search((ROOT / "requirements" / "pip.txt").read_text(encoding="utf-8"))
+    assert found, "no pip==X --hash=sha256:... line in requirements/pip.txt"
+    version, digest = found.groups()
+    wheel = ROOT / "vendor" / "wheels" / f"pip-{version}-py3-none-any.whl"
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == digest, f"{wheel} is not the pin"
+    return wheel
 
 
 def pip_view(pip: Pip, cwd: Path) -> set[Key]:
@@ -241,17 +259,37 @@ def pip_view(pip: Pip, cwd: Path) -> set[Key]:
 
 
 @pytest.fixture(scope="module")
-def pip() -> Iterator[Pip]:
-    with warnings.catch_warnings():
-        # pip 23.2 imports pkg_resources, which warns that it is deprecated.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from pip._internal.network.session import PipSession
-        from pip._internal.req.constructors import install_req_from_parsed_requirement
-        from pip._internal.req.req_file import parse_requirements
+def pip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pip]:
+    """pip's parser from the pinned wheel (not the pip of the test environment, which
+    may be another version), imported in place of any pip this process has loaded."""
+    wheel = pinned_pip_wheel()
+    unpacked = tmp_path_factory.mktemp("pinned-pip")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(unpacked)
+    loaded = {name: sys.modules.pop(name) for name in list(sys.modules) if _is_pip(name)}
+    sys.path.insert(0, str(unpacked))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import pip as pinned
+            from pip._internal.network.session import PipSession
+            from pip._internal.req.constructors import install_req_from_parsed_requirement
+            from pip._internal.req.req_file import parse_requirements
 
-        session = PipSession()
-    yield Pip(session, parse_requirements, install_req_from_parsed_requirement)
-    session.close()
+            assert Path(pinned.__file__).is_relative_to(unpacked), pinned.__file__
+            assert wheel.name.startswith(f"pip-{pinned.__version__}-"), pinned.__version__
+            session = PipSession()
+        yield Pip(session, parse_requirements, install_req_from_parsed_requirement)
+        session.close()
+    finally:
+        sys.path.remove(str(unpacked))
+        for name in [name for name in sys.modules if _is_pip(name)]:
+            del sys.modules[name]
+        sys.modules.update(loaded)
+
+
+def _is_pip(module: str) -> bool:
+    return module == "pip" or module.startswith("pip.")
 
 
 def test_oracle_pip_reads_generated_requirement_files_as_we_do(
