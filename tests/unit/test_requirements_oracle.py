@@ -10,7 +10,6 @@ import random
 import re
 import sys
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,8 @@ from python_buildpack.requirements import (
 # --- oracle: pip's own parser -------------------------------------------------------
 
 ORACLE_CASES = 1000
+# The cases run in chunks, one test each, so that pytest-xdist's workers share them.
+ORACLE_CHUNKS = 4
 ORACLE_ENV = {
     "BP_ORACLE_VERSION": "1.2.3",
     "BP_ORACLE_NAME": "Attrs",
@@ -155,14 +156,16 @@ def _decorate(rng: random.Random, line: str) -> list[str]:
     return out
 
 
+REQUIREMENT_FILES = (
+    "requirements.txt",
+    "requirements/base.txt",
+    "requirements/dev/extra.txt",
+    "constraints.txt",
+)
+
+
 def make_oracle_app(rng: random.Random) -> OracleApp:
-    paths = [
-        "requirements.txt",
-        "requirements/base.txt",
-        "requirements/dev/extra.txt",
-        "constraints.txt",
-    ]
-    paths = paths[: rng.randint(1, len(paths))]
+    paths = list(REQUIREMENT_FILES[: rng.randint(1, len(REQUIREMENT_FILES))])
     constraint_safe = {p: p == "constraints.txt" or rng.random() < 0.4 for p in paths}
     app = OracleApp()
     for index, path in enumerate(paths):
@@ -259,15 +262,13 @@ def pip_view(pip: Pip, cwd: Path) -> set[Key]:
 
 
 @pytest.fixture(scope="module")
-def pip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pip]:
+def pip() -> Iterator[Pip]:
     """pip's parser from the pinned wheel (not the pip of the test environment, which
-    may be another version), imported in place of any pip this process has loaded."""
-    wheel = pinned_pip_wheel()
-    unpacked = tmp_path_factory.mktemp("pinned-pip")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(unpacked)
+    may be another version), imported from the wheel itself in place of any pip this
+    process has loaded."""
+    wheel = str(pinned_pip_wheel())
     loaded = {name: sys.modules.pop(name) for name in list(sys.modules) if _is_pip(name)}
-    sys.path.insert(0, str(unpacked))
+    sys.path.insert(0, wheel)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -276,13 +277,13 @@ def pip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pip]:
             from pip._internal.req.constructors import install_req_from_parsed_requirement
             from pip._internal.req.req_file import parse_requirements
 
-            assert Path(pinned.__file__).is_relative_to(unpacked), pinned.__file__
-            assert wheel.name.startswith(f"pip-{pinned.__version__}-"), pinned.__version__
+            assert pinned.__file__ is not None and pinned.__file__.startswith(wheel)
+            assert Path(wheel).name.startswith(f"pip-{pinned.__version__}-"), pinned.__version__
             session = PipSession()
         yield Pip(session, parse_requirements, install_req_from_parsed_requirement)
         session.close()
     finally:
-        sys.path.remove(str(unpacked))
+        sys.path.remove(wheel)
         for name in [name for name in sys.modules if _is_pip(name)]:
             del sys.modules[name]
         sys.modules.update(loaded)
@@ -292,26 +293,34 @@ def _is_pip(module: str) -> bool:
     return module == "pip" or module.startswith("pip.")
 
 
+@pytest.mark.parametrize("chunk", range(ORACLE_CHUNKS))
 def test_oracle_pip_reads_generated_requirement_files_as_we_do(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pip: Pip
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pip: Pip, chunk: int
 ) -> None:
     for name, value in ORACLE_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("BP_ORACLE_UNSET", raising=False)
+    size = ORACLE_CASES // ORACLE_CHUNKS
+    cases = range(chunk * size, (chunk + 1) * size)
+    # One app dir: the same packages and archives, the requirement files of each case.
+    app_dir = tmp_path / "app"
+    for directory in ("pkgs/alpha", "pkgs/beta", "dist", "wheels", "requirements/dev"):
+        (app_dir / directory).mkdir(parents=True, exist_ok=True)
+    (app_dir / "pkgs/alpha/pyproject.toml").write_text("")
+    (app_dir / "pkgs/beta/setup.py").write_text("")
+    (app_dir / "dist/foo_bar-1.0-py3-none-any.whl").write_text("")
+    (app_dir / "dist/lib-2.0.tar.gz").write_text("")
+    monkeypatch.chdir(app_dir)
     rng = random.Random(20240611)
     compared = refused = 0
-    for case in range(ORACLE_CASES):
-        app = make_oracle_app(rng)
-        app_dir = tmp_path / f"app{case}"
-        for directory in ("pkgs/alpha", "pkgs/beta", "dist", "wheels", "requirements/dev"):
-            (app_dir / directory).mkdir(parents=True, exist_ok=True)
-        (app_dir / "pkgs/alpha/pyproject.toml").write_text("")
-        (app_dir / "pkgs/beta/setup.py").write_text("")
-        (app_dir / "dist/foo_bar-1.0-py3-none-any.whl").write_text("")
-        (app_dir / "dist/lib-2.0.tar.gz").write_text("")
+    for case in range(cases.stop):
+        app = make_oracle_app(rng)  # the cases before this chunk's too: the same sequence
+        if case not in cases:
+            continue
+        for path in REQUIREMENT_FILES:
+            (app_dir / path).unlink(missing_ok=True)
         for path, lines in app.files.items():
             (app_dir / path).write_text("\n".join(lines) + "\n")
-        monkeypatch.chdir(app_dir)
         context = f"case {case}: " + json.dumps(app.files, indent=1)
 
         pip_error: Exception | None = None
@@ -330,5 +339,5 @@ def test_oracle_pip_reads_generated_requirement_files_as_we_do(
         assert pip_error is None, f"{context}\npip refused, we did not: {pip_error}"
         assert our_view(graph) == expected, context
         compared += 1
-    assert compared > ORACLE_CASES * 0.8
+    assert compared > size * 0.8
     assert refused > 0
