@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT / "lib"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import run  # noqa: E402  (bench/run.py: the package generator)
-from lockfile_apps import LOCKFILES, lock, pipfile, poetry_project, tool_wheels  # noqa: E402
+from lockfile_apps import LOCKFILES, lock, pipfile, poetry_project  # noqa: E402
 
 from support.index_server import serve_index  # noqa: E402
+from support.pinned_tools import pinned_wheels  # noqa: E402
 from support.runtime import packed_runtime  # noqa: E402
 
 N = 30
@@ -84,7 +85,7 @@ def main(argv: list[str]) -> int:
     for i in range(N):
         shutil.copy(run.build_package(store, i, "1.0"), wheels)
     shutil.copy(run.build_package(store, N - 1, "1.1"), wheels)
-    for wheel in tool_wheels(manager).glob("*.whl"):
+    for wheel in pinned_wheels(manager).glob("*.whl"):
         (wheels / wheel.name).symlink_to(wheel)
     mirror, version = packed_runtime(ROOT / ".cache")
     log = work / "log.txt"

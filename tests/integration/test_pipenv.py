@@ -22,6 +22,7 @@ from support.buildpack import distributions, site_packages, write_tree
 from support.cache_checks import UPDATING, assert_equals_clean, build_ok, reasons, report
 from support.dyno import boot, move_slug_to_app_dir
 from support.index_server import IndexServer, serve_index
+from support.pinned_tools import pinned_wheels
 
 from .lockfile_apps import (
     MAJOR_MINOR,
@@ -31,7 +32,6 @@ from .lockfile_apps import (
     lock,
     lockfile_app,
     pipfile,
-    tool_wheels,
 )
 
 pytestmark = pytest.mark.slow
@@ -50,7 +50,7 @@ def package_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexSer
 @pytest.fixture(scope="module")
 def tools_index() -> Iterator[IndexServer]:
     """Pipenv's pinned wheels, for the buildpack's tool install (no PyPI in builds)."""
-    with serve_index(tool_wheels("pipenv")) as index:
+    with serve_index(pinned_wheels("pipenv")) as index:
         yield index
 
 

@@ -19,6 +19,7 @@ from support.buildpack import distributions, site_packages, write_tree
 from support.cache_checks import UPDATING, build_ok, reasons
 from support.dyno import boot, move_slug_to_app_dir
 from support.index_server import IndexServer, serve_index
+from support.pinned_tools import pinned_wheels
 
 from .lockfile_apps import (
     MAJOR_MINOR,
@@ -28,7 +29,6 @@ from .lockfile_apps import (
     lock,
     lockfile_app,
     poetry_project,
-    tool_wheels,
 )
 
 pytestmark = pytest.mark.slow
@@ -47,7 +47,7 @@ def package_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexSer
 @pytest.fixture(scope="module")
 def tools_index() -> Iterator[IndexServer]:
     """Poetry's pinned wheels, for the buildpack's tool install (no PyPI in builds)."""
-    with serve_index(tool_wheels("poetry")) as index:
+    with serve_index(pinned_wheels("poetry")) as index:
         yield index
 
 
