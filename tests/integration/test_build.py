@@ -17,6 +17,9 @@ from support.buildpack import ROOT, App, Result, distributions, new_app, run_bin
 from support.dyno import boot, move_slug_to_app_dir
 from support.wheels import build_wheel
 
+# The module's slugs are built once: its tests run on one xdist worker (loadgroup).
+pytestmark = pytest.mark.xdist_group("build")
+
 ALPHA = (
     "import beta\n"
     "\n"
