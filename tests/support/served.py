@@ -20,15 +20,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_directory(
-    directory: Path, *, port: int = 0, requested: list[str] | None = None
-) -> Iterator[str]:
-    """The base URL of an HTTP server serving `directory` (on `port`, or any free
-    one); the path of every request is appended to `requested` when given."""
+def serve_directory(directory: Path, *, requested: list[str] | None = None) -> Iterator[str]:
+    """The base URL of an HTTP server serving `directory` on a free port; the path of
+    every request is appended to `requested` when given."""
     handler = functools.partial(
         type("Handler", (_QuietHandler,), {"requested": requested}), directory=str(directory)
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
