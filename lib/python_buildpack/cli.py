@@ -17,11 +17,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import config
-from .commands import SubprocessRunner
 from .context import BuildContext, machine_arch, resolve_stack
 from .errors import BuildpackError, MissingDirectory, UsageError, filesystem
 from .output import Output
-from .text import Redactor
+from .redaction import Redactor
+from .runner import SubprocessRunner
 
 BUILDPACK_DIR = Path(__file__).resolve().parent.parent.parent
 EXIT_USER_ERROR = 1

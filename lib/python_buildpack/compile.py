@@ -16,7 +16,7 @@ from .cache import store as cache
 from .cache.store import CacheStore
 from .context import BuildContext
 from .errors import BuildpackError, FilesystemFailed, filesystem
-from .install import app_dir, runtime, strategies
+from .install import app_dir, python, strategies
 from .managers.base import PackageManager
 from .report import BuildReport
 
@@ -44,7 +44,7 @@ def _save_report(ctx: BuildContext, report: BuildReport, *, failed: bool) -> Non
         # A failed build's own error is the one to show (a read-only CACHE_DIR fails
         # both); a build that worked still works without its report.
         if not failed:
-            ctx.output.warning(problem.title(), problem.body())
+            ctx.output.warning(problem)
 
 
 def _compile(ctx: BuildContext, report: BuildReport, *, test: bool) -> None:
@@ -76,8 +76,8 @@ def _build(
     out = ctx.output
     hooks.run_hook(ctx, "pre_compile")
 
-    for title, body in checks.check_app(ctx.build_dir):
-        out.warning(title, body)
+    for warning in checks.check_app(ctx.build_dir):
+        out.warning(warning)
     manager_type = managers.for_app(ctx.build_dir)
     manager_type.check_config_vars(ctx.config_vars)
 
@@ -85,9 +85,9 @@ def _build(
     resolved = python_version.resolve_python_version(requested)
     report.python_version = str(resolved)
     report.python_version_origin = requested.origin.value
-    out.step(runtime.describe_version(requested, resolved))
-    for title, body in python_version.version_warnings(requested):
-        out.warning(title, body)
+    out.step(python.describe_version(requested, resolved))
+    for warning in python_version.version_warnings(requested):
+        out.warning(warning)
 
     manager = manager_type(ctx, resolved, test=test)
 

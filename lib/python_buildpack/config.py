@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .cache.identities import CACHE_VERIFY, CACHE_VERIFY_VALUES
 from .errors import UnknownConfigValue, UnreadableConfigVar, UnsafeConfigVar
-from .text import MIN_SECRET_LENGTH, Redactor
+from .redaction import MIN_SECRET_LENGTH, Redactor
 
 # Settings of the build machine that say how to reach the network, never what to
 # install: they pass through to pip and to the runtime download.

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .commands import CommandRunner
 from .config import ConfigVars
 from .errors import StackEndOfLife, UnsupportedStack
 from .output import Output
-from .text import Redactor
+from .redaction import Redactor
+from .runner import CommandRunner
 
 DEFAULT_STACK = "heroku-24"
 # Stack -> the Ubuntu release its runtime archives are built for. The same stacks as

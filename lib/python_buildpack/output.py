@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from .errors import BuildpackError
-from .text import Redactor
+from .errors import BuildpackError, BuildWarning
+from .redaction import Redactor
 
 INDENT = "       "
 MARK = " !     "
@@ -49,9 +49,10 @@ class Output:
         text = f"{kind}: {title}\n\n{body}".rstrip("\n")
         self._write("".join(f"{MARK}{line}".rstrip() + "\n" for line in text.split("\n")))
 
-    def warning(self, title: str, body: str = "") -> None:
+    def warning(self, warning: BuildWarning | BuildpackError) -> None:
+        """A warning (errors/build_warnings.py), or an error the build goes on after."""
         self._write("\n")
-        self._marked("Warning", title, body)
+        self._marked("Warning", warning.title(), warning.body())
         self._write("\n")
 
     def error(self, error: BuildpackError) -> None:

@@ -120,7 +120,7 @@ def test_profile_d_puts_the_apps_python_first_on_path(built: Built) -> None:
     python, home, path = proc.stdout.splitlines()
     assert python == f"{built.slug}/.heroku/python/bin/python"
     assert home == f"{built.slug}/.heroku/python"
-    # WEB_CONCURRENCY depends on the machine's cgroup: tests/unit/test_profile_d.py.
+    # WEB_CONCURRENCY depends on the machine's cgroup: tests/unit/app/test_profile_d.py.
     assert path == str(built.slug)
 
 

@@ -1,7 +1,7 @@
 """uv apps for the integration tests: test wheels and uv's own pinned wheel on a
 local index (127.0.0.1), lockfiles made by uv itself against that index.
 
-uv for locking comes from .cache/test-tools (lockfiles/tools.py, as the lockfile
+uv for locking comes from .cache/test-tools (managers/lockfile/tools.py, as the lockfile
 unit tests install it); the build installs its own uv from requirements/uv.txt,
 from the same local index (PYTHON_TOOLS_INDEX_URL), with the hashes checked. Only
 the first run downloads uv's wheel from PyPI (support/pinned_tools.pinned_wheels).

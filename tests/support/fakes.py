@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from python_buildpack.commands import CaptureResult, StreamResult
 from python_buildpack.context import BuildContext, Stack
 from python_buildpack.output import Output
+from python_buildpack.runner import CaptureResult, StreamResult
 
 # Given a captured command's argv, its result, or None if the test did not expect it.
 Answer = Callable[[list[str]], CaptureResult | None]

@@ -1,8 +1,8 @@
 """uv, Poetry and Pipenv for the tests' own use (locking test apps, checking a
 lockfile as the tool does), installed by the buildpack's own tool installer
-(lockfiles/tools.py) from requirements/<tool>.txt into .cache/test-tools/, and
-reused there while the pins are unchanged; and their pinned wheels, for the builds
-to install from a local index."""
+(managers/lockfile/tools.py) from requirements/<tool>.txt into .cache/test-tools/,
+and reused there while the pins are unchanged; and their pinned wheels, for the
+builds to install from a local index."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 from python_buildpack import config
-from python_buildpack.commands import SubprocessRunner
 from python_buildpack.context import BuildContext, Stack
-from python_buildpack.lockfiles import tools
+from python_buildpack.managers.lockfile import tools
 from python_buildpack.output import Output
+from python_buildpack.runner import SubprocessRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "test-tools"

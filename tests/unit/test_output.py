@@ -4,9 +4,24 @@ indented seven spaces, ` !     ` before warnings and errors."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
-from python_buildpack.errors import UnsafeConfigVar
+from python_buildpack.errors import BuildWarning, UnsafeConfigVar
 from python_buildpack.output import Output
+
+
+@dataclass(frozen=True)
+class Worded(BuildWarning):
+    """Any warning: its title and body as given."""
+
+    given_title: str
+    given_body: str
+
+    def title(self) -> str:
+        return self.given_title
+
+    def body(self) -> str:
+        return self.given_body
 
 
 def log() -> tuple[Output, io.StringIO]:
@@ -42,7 +57,7 @@ def test_tool_output_is_indented_as_it_arrives() -> None:
 
 def test_warning_is_marked_and_set_apart_by_blank_lines() -> None:
     out, stream = log()
-    out.warning("No Python version was specified.", "Using Python 3.12.\n\nPin it.")
+    out.warning(Worded("No Python version was specified.", "Using Python 3.12.\n\nPin it."))
     assert stream.getvalue() == (
         "\n"
         " !     Warning: No Python version was specified.\n"
@@ -56,7 +71,7 @@ def test_warning_is_marked_and_set_apart_by_blank_lines() -> None:
 
 def test_warning_without_a_body_is_one_marked_line() -> None:
     out, stream = log()
-    out.warning("Something odd.")
+    out.warning(Worded("Something odd.", ""))
     assert stream.getvalue() == "\n !     Warning: Something odd.\n\n"
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from python_buildpack import cli
-from python_buildpack.commands import SubprocessRunner
 from python_buildpack.config import ConfigVars
 from python_buildpack.errors import MovingReferenceUnresolvable
 from python_buildpack.output import Output
+from python_buildpack.redaction import Redactor
 from python_buildpack.requirements import parse_requirements_graph
-from python_buildpack.text import Redactor
+from python_buildpack.runner import SubprocessRunner
 
 TOKEN = "ghp_7Xq2Lm9Rt4Vw8Yz1Ab3Cd5Ef6"
 PASSWORD = "s3cr3t%2FPa%2Bss"

@@ -2,7 +2,7 @@
 
 `check_app` must run before the buildpack writes anything into BUILD_DIR (in
 particular before Python is installed into `.heroku/python`). It raises the first
-problem found and returns non-fatal warnings as `(title, body)` pairs.
+problem found and returns non-fatal warnings (worded in errors/build_warnings.py).
 
 Package manager files, as heroku/heroku-buildpack-python chooses
 (lib/package_manager.sh): exactly one of requirements.txt (pip), Pipfile.lock
@@ -22,16 +22,18 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ..errors import (
+    BuildWarning,
     CommittedHerokuPythonDir,
     CommittedVirtualenv,
     LockfileWithoutProjectFile,
     MissingLockfile,
     MisspelledRequirementsFile,
+    MisspelledRequirementsIgnored,
     MultiplePackageManagerFiles,
     NoPackageManagerFile,
     PackageWithoutRequirements,
     PdmNotSupported,
-    visible,
+    PipfileIgnored,
 )
 from .detect import (
     REQUIREMENTS_TXT,
@@ -58,7 +60,7 @@ PACKAGE_FILES = ("setup.py", "setup.cfg")
 PDM_LOCK = "pdm.lock"
 
 
-def check_app(build_dir: Path) -> list[tuple[str, str]]:
+def check_app(build_dir: Path) -> list[BuildWarning]:
     heroku_python = build_dir / ".heroku" / "python"
     # lexists: a committed symlink or file there is as much in the way as a directory.
     if os.path.lexists(heroku_python):
@@ -78,9 +80,7 @@ def committed_virtualenvs(build_dir: Path) -> list[str]:
     )
 
 
-def check_package_manager_files(
-    files: Collection[str], listing: list[str]
-) -> list[tuple[str, str]]:
+def check_package_manager_files(files: Collection[str], listing: list[str]) -> list[BuildWarning]:
     """Decide from the app root's file names; `listing` is shown if nothing fits."""
     misspelled = misspelled_requirements_files(files)
     found = [name for name in MANAGER_FILES if name in files]
@@ -114,27 +114,12 @@ def manager_file(files: Collection[str]) -> str:
     return found[0]
 
 
-def _requirements_warnings(files: Collection[str], misspelled: list[str]) -> list[tuple[str, str]]:
-    warnings: list[tuple[str, str]] = []
+def _requirements_warnings(files: Collection[str], misspelled: list[str]) -> list[BuildWarning]:
+    warnings: list[BuildWarning] = []
     if "Pipfile" in files:
-        warnings.append(
-            (
-                "The Pipfile is ignored.",
-                "The app has both a Pipfile and a requirements.txt. This buildpack\n"
-                "installs only what requirements.txt lists; the Pipfile has no effect\n"
-                "on the build. If the app's dependencies are kept in the Pipfile,\n"
-                "regenerate requirements.txt from it: pipenv requirements > requirements.txt",
-            )
-        )
+        warnings.append(PipfileIgnored())
     if misspelled:
-        names = ", ".join(f"'{visible(name)}'" for name in misspelled)
-        warnings.append(
-            (
-                f"{names} is ignored.",
-                f"The app has {names} next to requirements.txt. Only requirements.txt\n"
-                "is read; if the other file is a leftover, delete it to avoid confusion.",
-            )
-        )
+        warnings.append(MisspelledRequirementsIgnored(misspelled))
     return warnings
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from .. import config
 from ..context import BuildContext
-from ..errors import CollectstaticFailed, visible
-from ..install.site import python_executable
-from ..text import Redactor
+from ..errors import CollectstaticDisabledFileDeprecated, CollectstaticFailed, visible
+from ..install.distributions import python_executable
+from ..redaction import Redactor
 
 DISABLED_FILE = ".heroku/collectstatic_disabled"
 # manage.py is looked for this deep: classic's `find . -maxdepth 3 -name manage.py`.
@@ -92,12 +92,7 @@ def run_collectstatic(ctx: BuildContext, installed: Mapping[str, str]) -> str:
     # that still has the file.
     if (ctx.build_dir / DISABLED_FILE).is_file():
         out.step(f"Skipping Django collectstatic since the file '{DISABLED_FILE}' exists.")
-        out.warning(
-            "The .heroku/collectstatic_disabled file is deprecated.",
-            "Remove the file and set the config var DISABLE_COLLECTSTATIC=1 instead:\n\n"
-            f"  git rm {DISABLED_FILE}\n"
-            "  heroku config:set DISABLE_COLLECTSTATIC=1",
-        )
+        out.warning(CollectstaticDisabledFileDeprecated(DISABLED_FILE))
         return "disabled-file"
     if collectstatic_disabled(ctx.config_vars):
         out.step("Skipping Django collectstatic since the config var DISABLE_COLLECTSTATIC is set.")

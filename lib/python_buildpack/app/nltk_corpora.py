@@ -21,7 +21,7 @@ from pathlib import Path
 from .. import config
 from ..context import BuildContext
 from ..errors import NltkDownloadFailed
-from ..install.site import python_executable
+from ..install.distributions import python_executable
 
 NLTK_TXT = "nltk.txt"
 DATA_DIR_NAME = "nltk_data"

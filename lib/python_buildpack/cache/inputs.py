@@ -1,7 +1,7 @@
 """The typed fingerprint: everything a build's result depends on.
 
 Frozen dataclasses with a JSON round trip. The platform's fields are here; a
-package manager adds its own dataclass (for pip: managers/pip_inputs.py). Every
+package manager adds its own dataclass (for pip: managers/pip/inputs.py). Every
 field declares how its change is described (cache/changes.py), and two
 fingerprints are compared field by field.
 """

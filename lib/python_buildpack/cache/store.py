@@ -34,6 +34,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import InstalledFilesChanged
 from ..output import Output
 from . import tree
 from .files import fsync_dir, remove_tree, write_atomically
@@ -260,11 +261,4 @@ def check_after_hooks(store: CacheStore | None, manifest: Manifest | None, outpu
     changed = store.check_env(manifest)
     if changed:
         store.discard()
-        output.warning(
-            "A build step changed installed files in place.",
-            "After the packages were installed, something (a hook, collectstatic) wrote\n"
-            "into files under .heroku/python:\n"
-            + "\n".join(f"- {c}" for c in changed)
-            + "\n\nThe build cache was discarded so that the next build starts clean.\n"
-            "Write generated files elsewhere, or replace files instead of editing them.",
-        )
+        output.warning(InstalledFilesChanged(changed))

@@ -42,6 +42,7 @@ Contents = dict[str, list[object]]
 # relpath -> [inode, size, mtime_ns, ctime_ns, nlink, sha256] of a file.
 Identities = dict[str, list[object]]
 
+
 def _identity(st: os.stat_result, sha: str) -> list[object]:
     return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink, sha]
 

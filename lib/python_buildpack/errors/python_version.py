@@ -1,4 +1,5 @@
-"""Errors about the requested Python version and the files that name it."""
+"""Errors about the requested Python version: the files that name it, a version this
+buildpack does not support, a project file or package manager that disagrees."""
 
 from __future__ import annotations
 
@@ -282,4 +283,51 @@ class PythonVersionUnknown(BuildpackError):
             f"This buildpack supports Python {', '.join(self.supported)}.\n"
             "To use one of them: "
             f"{_how_to_request(self.origin_file, newest)}"
+        )
+
+
+@dataclass(eq=False)
+class PythonVersionConflict(BuildpackError):
+    """The Python version the build uses is one the project file excludes."""
+
+    version: str
+    version_file: str  # where the version came from (or "the default")
+    project_file: str
+    requirement: str
+    failure_reason = "python_version_conflict"
+
+    def title(self) -> str:
+        return f"Python {self.version} does not satisfy {self.project_file}."
+
+    def body(self) -> str:
+        return (
+            f"{self.version_file} asks for Python {self.version}, but {self.project_file}\n"
+            f"requires Python '{visible(self.requirement)}'. The package manager would refuse\n"
+            "to install for this Python. Change one of the two files so that they agree."
+        )
+
+
+@dataclass(eq=False)
+class PythonVersionFileRequired(BuildpackError):
+    """uv apps name their Python in .python-version (as classic requires)."""
+
+    tool: str
+    origin: str  # "runtime.txt" or "default"
+    pin_command: str
+    failure_reason = "python_version_file_required"
+
+    def title(self) -> str:
+        return f"No .python-version file found for this {self.tool} app."
+
+    def body(self) -> str:
+        found = (
+            "The app names its Python version in runtime.txt, which is deprecated and\n"
+            f"which {self.tool} does not read"
+            if self.origin == "runtime.txt"
+            else "The app does not say which Python version it uses"
+        )
+        return (
+            f"{found}. {self.tool} and the build must use the same Python:\n"
+            "create a .python-version file with the major version and commit it:\n\n"
+            f"    {self.pin_command}"
         )

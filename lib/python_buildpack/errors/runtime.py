@@ -1,4 +1,5 @@
-"""Errors about getting Python: its base URL, trust settings, download, archive."""
+"""Errors about getting Python and the buildpack's own wheels: the runtime's base URL,
+trust settings, download, archive (and its bundled pip), the vendored dependencies."""
 
 from __future__ import annotations
 
@@ -201,4 +202,42 @@ class ZstdUnavailable(BuildpackError):
             "the zstd program on its PATH nor Python 3.14's compression.zstd module.\n"
             "Install zstd (for example: apt-get install zstd); Heroku's stack images\n"
             "include it."
+        )
+
+
+@dataclass(eq=False)
+class RuntimeWithoutEnsurepip(BuildpackError):
+    version: str
+    failure_reason = "runtime_without_ensurepip"
+
+    def title(self) -> str:
+        return f"The Python {self.version} runtime has no bundled pip."
+
+    def body(self) -> str:
+        return (
+            "The buildpack installs pip with the pip wheel that CPython's ensurepip\n"
+            "bundles (lib/pythonX.Y/ensurepip/_bundled/), and this runtime archive has\n"
+            "none. Some Linux distributions remove it from their Python. Retrying will\n"
+            "not help: point PYTHON_RUNTIME_BASE_URL at archives of a complete CPython,\n"
+            "such as Heroku's, or pack one with tools/pack_runtime.py from a CPython\n"
+            "built from source."
+        )
+
+
+@dataclass(eq=False)
+class VendoredDependencyUnavailable(BuildpackError):
+    requirement: str
+    reason: str
+    failure_reason = "vendor_unavailable"
+
+    def title(self) -> str:
+        return f"The buildpack could not fetch its own dependency {self.requirement}."
+
+    def body(self) -> str:
+        return (
+            "This checkout of the buildpack has no vendor/ directory, so the build tried\n"
+            f"to download {self.requirement} from the package index and failed:\n"
+            f"{self.reason}\n\n"
+            "Use a packaged release of the buildpack, run 'make vendor' in the checkout,\n"
+            "or try the build again if the package index was unreachable."
         )

@@ -22,7 +22,7 @@ from ..errors import BuildpackError, EnvironmentMismatch, filesystem
 from ..managers.base import Drift, PackageManager
 from ..python_version import ResolvedPythonVersion
 from ..report import BuildReport, CacheStatus
-from . import plan, runtime, site
+from . import distributions, plan, python
 from .plan import Disabled, Plan, Reuse, Update
 
 
@@ -52,7 +52,7 @@ def install_environment(
     version_origin: str | None,
 ) -> InstallResult:
     """`version_origin`: the file `version` came from (None: the default)."""
-    source = runtime.source_url(ctx)
+    source = python.source_url(ctx)
     report.add(manager.report_fields(None))
     inputs = manager.prepare(store.tool_cache(manager.name) if store else None)
     platform = Platform(
@@ -96,14 +96,14 @@ def install_environment(
         installed = {d.name: d.version for d in outcome.reused.distributions}
         saved: Manifest | None = outcome.reused
     else:
-        installed = site.installed_distributions(strategies.site)
+        installed = distributions.installed_distributions(strategies.site)
         with filesystem.during(filesystem.SAVING_CACHE, ctx.places):
             saved = strategies.save(outcome, fingerprint)
     report.record_install(
         outcome.status, outcome.reasons, installed, manager.report_fields(installed)
     )
-    for title, body in manager.warnings(installed):
-        ctx.output.warning(title, body)
+    for warning in manager.warnings(installed):
+        ctx.output.warning(warning)
     return InstallResult(outcome.status, installed, saved)
 
 
@@ -119,7 +119,7 @@ class Strategies:
 
     @property
     def site(self) -> Path:
-        return site.site_packages(self.ctx.python_dir, self.version.major_minor)
+        return distributions.site_packages(self.ctx.python_dir, self.version.major_minor)
 
     def carry_out(self, decision: Plan) -> Outcome:
         out = self.ctx.output
@@ -168,9 +168,9 @@ class Strategies:
         # Uninstalls leave the directories above a package's files (share/pkg/ above
         # share/pkg/data/) where a clean install makes none: prune them, whatever the
         # manager, anywhere in the prefix.
-        dirs = site.package_dirs(self.site)
+        dirs = distributions.package_dirs(self.site)
         updated = self.manager.update(old, manifest, drift, lambda: self._restore_again(manifest))
-        site.prune_emptied_dirs(dirs, self.ctx.python_dir)
+        distributions.prune_emptied_dirs(dirs, self.ctx.python_dir)
         if not updated.problems:
             return Outcome(CacheStatus.UPDATED, reasons, updated.distributions)
         problems = tuple(updated.problems[:5])
@@ -181,7 +181,7 @@ class Strategies:
     def fresh(self) -> Mapping[str, Distribution]:
         """A pristine runtime, the manager's tool, then everything."""
         remove_tree(self.ctx.python_dir)
-        runtime.install_runtime(
+        python.install_runtime(
             self.ctx, self.store, self.version, self.runtime_url, self.version_origin
         )
         self.manager.install_tool()

@@ -1,8 +1,8 @@
-"""Lockfiles of uv, Poetry and Pipenv, read as text, and the installer of the tools.
+"""Lockfiles of uv, Poetry and Pipenv, read as text: pure parsers.
 
-Parsers (uv.py, poetry.py, pipenv.py) take a lockfile's text and a `Target` and
-return the `LockedSet` a sync must leave installed; tools.py installs a tool from its
-hashed pins (requirements/<tool>.txt) into CACHE_DIR.
+Each parser (uv.py, poetry.py, pipenv.py) takes a lockfile's text and a `Target` and
+returns the `LockedSet` a sync must leave installed. Running the tools is the
+managers' business (managers/lockfile/).
 """
 
 from .model import LockedPackage, LockedSet, Target

@@ -1,5 +1,5 @@
-"""The package managers, behind one interface (base.py): pip; uv, Poetry and Pipenv
-on one lockfile base (lockfile.py).
+"""The package managers, behind one interface (base.py): pip (pip/); uv, Poetry and
+Pipenv on one lockfile base (lockfile/).
 
 The app's one package manager file (app/checks.py) chooses the manager, as
 Heroku's classic buildpack does.
@@ -13,10 +13,10 @@ from typing import Any
 from ..app.checks import manager_file
 from ..app.detect import top_level_files
 from .base import PackageManager
-from .pip import Pip
-from .pipenv import Pipenv
-from .poetry import Poetry
-from .uv import Uv
+from .lockfile.pipenv import Pipenv
+from .lockfile.poetry import Poetry
+from .lockfile.uv import Uv
+from .pip.manager import Pip
 
 # The file each manager installs from -> the manager.
 BY_FILE: dict[str, type[PackageManager[Any]]] = {

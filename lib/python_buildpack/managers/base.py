@@ -1,6 +1,6 @@
 """What a package manager is to the build pipeline.
 
-pip (managers/pip.py) is the first implementation; Pipenv, Poetry and uv are next.
+pip (managers/pip/) and uv, Poetry and Pipenv (managers/lockfile/) implement it.
 The pipeline (install/) decides from the fingerprint whether the cached
 environment can be reused, updated or must be rebuilt, and calls these methods to
 carry that out; it never runs a manager's tool itself. A manager:
@@ -30,7 +30,8 @@ from typing import Any, Generic, TypeVar
 
 from ..cache.manifest import Distribution, Manifest
 from ..context import BuildContext
-from ..install import site
+from ..errors import BuildWarning
+from ..install import distributions
 from ..python_version import (
     RequestedPythonVersion,
     ResolvedPythonVersion,
@@ -143,7 +144,9 @@ class PackageManager(ABC, Generic[Inputs]):
         """What keeps the environment from being exactly `must_be_installed`, with
         no file that no distribution owns (empty: it is)."""
         site_packages = self.ctx.python_dir / "lib" / f"python{self.python.major_minor}"
-        return site.verify(site_packages / "site-packages", self.must_be_installed(installed))
+        return distributions.verify(
+            site_packages / "site-packages", self.must_be_installed(installed)
+        )
 
     @abstractmethod
     def must_be_installed(self, installed: Mapping[str, Distribution]) -> dict[str, str]:
@@ -154,5 +157,5 @@ class PackageManager(ABC, Generic[Inputs]):
         """What the manager adds to bin/report (None: before installing)."""
 
     @abstractmethod
-    def warnings(self, installed: Mapping[str, str]) -> list[tuple[str, str]]:
-        """(title, body) of each warning about the installed result."""
+    def warnings(self, installed: Mapping[str, str]) -> list[BuildWarning]:
+        """Each warning about the installed result."""

@@ -8,10 +8,9 @@ https://devcenter.heroku.com/articles/python-runtimes
 One module per concern: table.py (the supported versions, data in python_versions.json),
 model.py (the version types and the default), files.py (parsing the version files'
 text and bytes, pure), read.py (reading them from the app, the only disk access),
-resolve.py (resolution and warnings, pure). Warnings are returned as `(title, body)`
-pairs; their wording lives in resolve.py, next to the conditions that produce them
-(errors live in errors/python_version.py). This package re-exports what the rest of
-the buildpack and its tests use.
+resolve.py (resolution, and when to warn, pure). The words of its errors are in
+errors/python_version.py, those of its warnings in errors/build_warnings.py. This
+package re-exports what the rest of the buildpack and its tests use.
 """
 
 from __future__ import annotations

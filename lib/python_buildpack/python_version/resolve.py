@@ -1,10 +1,18 @@
 """From the requested version to the resolved one, and the non-fatal advice about how it
-was requested, pure. Warnings are `(title, body)` pairs whose wording lives here, next
-to the conditions that produce them."""
+was requested, pure. The conditions for each warning are here; their words are in
+errors/build_warnings.py, with every other warning's."""
 
 from __future__ import annotations
 
-from ..errors import PythonVersionEndOfLife, PythonVersionUnknown
+from ..errors import (
+    BuildWarning,
+    NewerPatchRelease,
+    PythonVersionDeprecated,
+    PythonVersionEndOfLife,
+    PythonVersionNotSpecified,
+    PythonVersionUnknown,
+    RuntimeTxtDeprecated,
+)
 from .model import RequestedPythonVersion, ResolvedPythonVersion, VersionOrigin
 from .table import LATEST_PATCH, NEWEST_SUPPORTED, OLDEST_SUPPORTED, SUPPORTED, supported_versions
 
@@ -27,36 +35,14 @@ def resolve_python_version(requested: RequestedPythonVersion) -> ResolvedPythonV
 # --- warnings (pure) ---------------------------------------------------------------
 
 
-def version_warnings(requested: RequestedPythonVersion) -> list[tuple[str, str]]:
-    """Non-fatal advice about how the version was requested, as `(title, body)` pairs."""
-    warnings: list[tuple[str, str]] = []
+def version_warnings(requested: RequestedPythonVersion) -> list[BuildWarning]:
+    """Non-fatal advice about how the version was requested."""
+    warnings: list[BuildWarning] = []
     major_minor = requested.major_minor
     if requested.origin is VersionOrigin.RUNTIME_TXT:
-        warnings.append(
-            (
-                "The runtime.txt file is deprecated.",
-                "Heroku has replaced runtime.txt with the more widely supported\n"
-                ".python-version file (https://devcenter.heroku.com/changelog-items/3141),\n"
-                "and newer buildpacks no longer read it. Switch to a .python-version file\n"
-                "that contains only the major version, so the app gets security patch\n"
-                "updates:\n\n"
-                f'  echo "{major_minor}" > .python-version\n'
-                "  git rm runtime.txt\n\n"
-                "While runtime.txt exists, it takes precedence over .python-version.\n"
-                "Support for runtime.txt will be removed, and this warning will then\n"
-                "become an error.",
-            )
-        )
+        warnings.append(RuntimeTxtDeprecated(major_minor))
     if requested.origin is VersionOrigin.DEFAULT:
-        warnings.append(
-            (
-                "No Python version was specified.",
-                f"The app does not say which Python it needs, so the buildpack default\n"
-                f"Python {major_minor} is used. The default changes over time, which could\n"
-                "break the app on a later build. Choose the version explicitly:\n\n"
-                f'  echo "{major_minor}" > .python-version',
-            )
-        )
+        warnings.append(PythonVersionNotSpecified(major_minor))
     supported = SUPPORTED.get((requested.major, requested.minor))
     if (
         requested.origin_file is not None
@@ -66,31 +52,13 @@ def version_warnings(requested: RequestedPythonVersion) -> list[tuple[str, str]]
     ):
         latest = f"{major_minor}.{supported.latest_patch}"
         warnings.append(
-            (
-                f"A newer patch release of Python {major_minor} is available.",
-                f"{requested.origin_file} pins Python {requested}, but {latest} is out\n"
-                "with bug and security fixes. Request only the major version, so every\n"
-                "build uses the newest patch release:\n\n"
-                f'  echo "{major_minor}" > .python-version',
-            )
+            NewerPatchRelease(requested.origin_file, str(requested), latest, major_minor)
         )
     if supported is not None and supported.end_of_life is not None:
         newest = f"{NEWEST_SUPPORTED[0]}.{NEWEST_SUPPORTED[1]}"
-        eol = supported.end_of_life
-        ends = (
-            f"This buildpack will stop supporting it on {supported.support_ends}."
-            if supported.support_ends
-            else "This buildpack will stop supporting it."
-        )
         warnings.append(
-            (
-                f"Support for Python {major_minor} is deprecated.",
-                f"The upstream end-of-life of Python {major_minor} is {eol}: it gets no\n"
-                "security updates after that:\n"
-                "https://devguide.python.org/versions/#supported-versions\n\n"
-                f"{ends}\n"
-                f"Upgrade to a newer Python as soon as possible, for example Python {newest}:\n\n"
-                f'  echo "{newest}" > .python-version',
+            PythonVersionDeprecated(
+                major_minor, supported.end_of_life, supported.support_ends, newest
             )
         )
     return warnings

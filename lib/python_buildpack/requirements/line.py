@@ -24,7 +24,7 @@ from ..errors import (
     RequirementsPathOutsideApp,
     RequirementsRemoteInclude,
 )
-from ..text import redact
+from ..redaction import redact
 from .model import (
     EntryKind,
     Include,

@@ -81,7 +81,7 @@ def _extract_with_program(archive: Path, root: Path) -> None:
     program = shutil.which("zstd")
     if program is None:
         raise ZstdUnavailable()
-    # A binary pipe, which the line-oriented runner in commands.py does not offer.
+    # A binary pipe, which the line-oriented runner in runner.py does not offer.
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(
             [program, "-d", "-c", "-q", "--", str(archive)],

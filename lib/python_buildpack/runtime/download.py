@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from ..text import redact
+from ..redaction import redact
 from .credentials import credentials
 from .failures import (
     Missing,
@@ -151,9 +151,7 @@ class Client:
         """How many connections this Client opened so far (for tests and the bench)."""
         return self._pools.opened()
 
-    def download(
-        self, url: str, dest: Path, *, verify: Callable[[str], None] | None = None
-    ) -> str:
+    def download(self, url: str, dest: Path, *, verify: Callable[[str], None] | None = None) -> str:
         """Write `url` to `dest` and return its SHA-256. `dest` is replaced atomically,
         and only once `verify` (given the SHA-256) has returned."""
         fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")

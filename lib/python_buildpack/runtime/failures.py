@@ -9,7 +9,7 @@ import urllib.request
 from typing import IO
 from urllib.parse import unquote, urlsplit
 
-from ..text import redact
+from ..redaction import redact
 from .lookups import LookupTimedOut
 
 

@@ -275,7 +275,9 @@ class Pools:
 
         def new(pool: _Pool) -> Connection:
             common: dict[str, Any] = {
-                "lookups": self.lookups, "read_timeout": self._read_timeout, "pool": pool
+                "lookups": self.lookups,
+                "read_timeout": self._read_timeout,
+                "pool": pool,
             }
             if context is None:
                 return Connection(host, port, **common)

@@ -21,7 +21,7 @@ from ..errors import (
     RuntimeChecksumMismatch,
     RuntimeDownloadFailed,
 )
-from ..text import redact
+from ..redaction import redact
 from .download import DEFAULT_TIMEOUTS, Client, DownloadError, Timeouts
 
 # Heroku's public bucket of runtime archives, as used by heroku/heroku-buildpack-python

@@ -10,8 +10,7 @@ import pytest
 
 from python_buildpack.errors import LockfileInvalid
 from python_buildpack.lockfiles import Target, pipenv
-
-from .conftest import (
+from support.lock_tools import (
     MAJOR_MINOR,
     PYTHON_VERSION,
     LockedProjects,

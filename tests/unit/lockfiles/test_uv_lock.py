@@ -8,9 +8,15 @@ import pytest
 
 from python_buildpack.errors import LockfileInvalid
 from python_buildpack.lockfiles import LockedPackage, Target, uv
+from support.lock_tools import (
+    PYTHON_VERSION,
+    LockedProjects,
+    Project,
+    project_text,
+    run_tool,
+    stale_copy,
+)
 from support.wheels import build_wheel
-
-from .conftest import PYTHON_VERSION, LockedProjects, Project, project_text, run_tool, stale_copy
 
 pytestmark = pytest.mark.slow
 HERE = Target(PYTHON_VERSION)
