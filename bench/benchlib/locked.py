@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from support.index_server import serve_index
-from support.lockfile_apps import LOCKFILES, pipfile, poetry_project, tool_wheels
+from support.lockfile_apps import LOCKFILES, pipfile, poetry_project
 from support.lockfile_apps import lock as lock_with_tool
+from support.pinned_tools import pinned_wheels
 from support.uv_apps import uv_for_locking, uv_wheels
 
 from .generate import GENERATOR_VERSION, build_package, package_name
@@ -123,7 +124,7 @@ class LockedApp:
         for i in range(self.n):
             shutil.copy(build_package(store, i, "1.0"), wheels)
         shutil.copy(build_package(store, self.n - 1, "1.1"), wheels)
-        tools = uv_wheels() if self.manager == "uv" else tool_wheels(self.manager).glob("*.whl")
+        tools = uv_wheels() if self.manager == "uv" else pinned_wheels(self.manager).glob("*.whl")
         for wheel in tools:
             (wheels / wheel.name).symlink_to(wheel)
         return wheels

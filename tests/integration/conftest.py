@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from support.buildpack import ROOT, App
+from support.built_apps import BuiltApp, build_once
+from support.cache_checks import report
 from support.index_server import IndexServer, serve_index
 from support.runtime import packed_runtime
 from support.uv_apps import fill_index, lock, pyproject, uv_for_locking
@@ -89,11 +91,33 @@ def uv_app(
     source.mkdir()
     env = {**base_env, "PYTHON_TOOLS_INDEX_URL": index.url}
     app = App(source=source, workdir=tmp_path, base_env=env)
-    app.write({
-        ".python-version": f"{version}\n",
-        "pyproject.toml": pyproject(UV_APP_DEPS, index.url),
-    })
+    app.write(
+        {
+            ".python-version": f"{version}\n",
+            "pyproject.toml": pyproject(UV_APP_DEPS, index.url),
+        }
+    )
     lock(uv, app)
     return app
 
 
+@pytest.fixture(scope="session")
+def uv_built(
+    tmp_path_factory: pytest.TempPathFactory,
+    runtime_mirror: tuple[Path, str],
+    index: IndexServer,
+    uv: Path,
+) -> BuiltApp:
+    """The `uv_app`, built once per session with an empty cache, for tests to copy."""
+
+    def make(app: App, wheelhouse: Path) -> None:
+        app.remove("requirements.txt")
+        app.config.clear()
+        app.base_env["PYTHON_TOOLS_INDEX_URL"] = index.url
+        app.write({"pyproject.toml": pyproject(UV_APP_DEPS, index.url)})
+        lock(uv, app)
+
+    built = build_once(tmp_path_factory.mktemp("uv-app"), runtime_mirror, make)
+    data = report(built.build_dir, built.cache, built.app.base_env)
+    assert data["cache_status"] == "empty", built.result.output
+    return built

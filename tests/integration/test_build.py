@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from support.buildpack import ROOT, App, Result, distributions, run_bin
+from support.buildpack import ROOT, App, Result, distributions, new_app, run_bin
+from support.dyno import boot, move_slug_to_app_dir
 from support.wheels import build_wheel
 
-from .helpers import boot, move_slug_to_app_dir, new_app
+# The module's slugs are built once: its tests run on one xdist worker (loadgroup).
+pytestmark = pytest.mark.xdist_group("build")
 
 ALPHA = (
     "import beta\n"

@@ -20,14 +20,13 @@ from pathlib import Path
 import pytest
 
 from support.buildpack import App, Result, distributions, site_packages
+from support.built_apps import BuiltApp, build_once
 from support.bytecode import stale_bytecode
 from support.cache_checks import (
     DISCARDING,
     RESTORING,
     UPDATING,
     assert_cache_whole,
-    assert_equals_clean,
-    assert_same_prefix,
     build_ok,
     reasons,
     report,
@@ -51,8 +50,9 @@ def archivers() -> None:
     missing = [tool for tool in ARCHIVERS if shutil.which(tool) is None]
     if missing and os.geteuid() == 0 and shutil.which("apt-get"):
         subprocess.run(["apt-get", "update", "-qq"], check=False, timeout=600)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "zip", "unzip"], check=False,
-                       timeout=600)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "zip", "unzip"], check=False, timeout=600
+        )
         missing = [tool for tool in ARCHIVERS if shutil.which(tool) is None]
     assert not missing, f"install {' '.join(missing)} to run these tests"
 
@@ -123,37 +123,34 @@ METHODS = {
 }
 
 
-class CleanBuilds:
-    """Clean builds of each set of inputs, made once per module (per test worker):
-    every test of the module builds with one app dir, so they compare as equal."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root  # the module's: a passing test's tmp_path is removed
-        self.app_dir = root / "app"
-        self.made: dict[str, Path] = {}
-
-    def use(self, app: App) -> App:
-        app.base_env["BUILDPACK_APP_DIR"] = str(self.app_dir)
-        return app
-
-    def assert_equal(self, app: App, inputs: str, build_dir: Path) -> None:
-        if inputs not in self.made:
-            clean_dir, clean = app.clean_build()
-            assert clean.returncode == 0, str(clean)
-            self.made[inputs] = self.root / f"clean-{len(self.made)}"
-            shutil.move(clean_dir, self.made[inputs])
-        assert_same_prefix(build_dir, self.made[inputs])
+def pip_app(app: App, wheelhouse: Path) -> None:
+    build_wheel(wheelhouse, "alpha", "1.0", files={"alpha/__init__.py": "A = 1\n"})
+    for version in ("1.0", "2.0"):
+        build_wheel(wheelhouse, "beta", version, files={"beta/__init__.py": f"B = '{version}'\n"})
+    app.write(
+        {
+            "requirements.txt": "-r requirements/base.txt\n",
+            "requirements/base.txt": "alpha==1.0\nbeta==1.0\n",
+        }
+    )
 
 
-@pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> CleanBuilds:
-    return CleanBuilds(tmp_path_factory.mktemp("persist"))
+# The first build of each app, with an empty cache, made once per session (per test
+# worker): each test takes a copy of its source and CACHE_DIR (support/built_apps.py),
+# and compares with clean builds made once for each set of inputs.
 
 
-def cold_build(app: App, cache: Path, clean: CleanBuilds, inputs: str) -> None:
-    build_dir, result = build_ok(app, cache)
-    assert report(build_dir, cache, app.base_env)["cache_status"] == "empty", result.output
-    clean.assert_equal(app, inputs, build_dir)
+def assert_cold(built: BuiltApp) -> BuiltApp:
+    data = report(built.build_dir, built.cache, built.app.base_env)
+    assert data["cache_status"] == "empty", built.result.output
+    return built
+
+
+@pytest.fixture(scope="session")
+def pip_started(
+    tmp_path_factory: pytest.TempPathFactory, runtime_mirror: tuple[Path, str]
+) -> BuiltApp:
+    return assert_cold(build_once(tmp_path_factory.mktemp("persist-pip"), runtime_mirror, pip_app))
 
 
 READ_AGAIN = re.compile(
@@ -163,8 +160,17 @@ READ_AGAIN = re.compile(
 )
 
 
+def settled_copy(started: BuiltApp, workdir: Path, *, manager: str) -> tuple[App, Path]:
+    """A copy of the first build's app and CACHE_DIR, built once more: a copy's files
+    are all read again by content (the log says so), and then vouched for by their new
+    inodes, as they were right after the first build."""
+    app, cache = started.copy(workdir)
+    assert_reused_as_clean(app, cache, started, manager=manager, moved=True)
+    return app, cache
+
+
 def assert_reused_as_clean(
-    app: App, cache: Path, clean: CleanBuilds, inputs: str, *, manager: str, moved: bool
+    app: App, cache: Path, started: BuiltApp, *, manager: str, moved: bool
 ) -> Result:
     build_dir, result = build_ok(app, cache)
     # Files with new inodes are read once, and the log says why; a move keeps them.
@@ -178,80 +184,66 @@ def assert_reused_as_clean(
     else:
         assert RESTORING.search(result.output), result.output
     assert stale_bytecode(build_dir / ".heroku" / "python") == []
-    clean.assert_equal(app, inputs, build_dir)
+    started.assert_equals_clean(app, build_dir)
     return result
 
 
-def assert_updated_as_clean(
-    app: App, cache: Path, clean: CleanBuilds, inputs: str, why: str
-) -> Path:
+def assert_updated_as_clean(app: App, cache: Path, started: BuiltApp, why: str) -> Path:
     build_dir, result = build_ok(app, cache)
     assert report(build_dir, cache, app.base_env)["cache_status"] == "updated", result.output
     assert reasons(result.output, UPDATING) == [why]
     assert stale_bytecode(build_dir / ".heroku" / "python") == []
     assert_cache_whole(cache)
-    clean.assert_equal(app, inputs, build_dir)
+    started.assert_equals_clean(app, build_dir)
     return build_dir
 
 
 @pytest.mark.parametrize("method", list(METHODS))
-def test_pip_app_cache_survives(
-    app: App, wheelhouse: Path, tmp_path: Path, clean: CleanBuilds, method: str
-) -> None:
-    keep, app = METHODS[method], clean.use(app)
-    build_wheel(wheelhouse, "alpha", "1.0", files={"alpha/__init__.py": "A = 1\n"})
-    for version in ("1.0", "2.0"):
-        build_wheel(wheelhouse, "beta", version, files={"beta/__init__.py": f"B = '{version}'\n"})
-    app.write({"requirements.txt": "-r requirements/base.txt\n",
-               "requirements/base.txt": "alpha==1.0\nbeta==1.0\n"})
-    cache = tmp_path / "cache"
-    cold_build(app, cache, clean, "pip beta 1")
+def test_pip_app_cache_survives(pip_started: BuiltApp, tmp_path: Path, method: str) -> None:
+    keep = METHODS[method]
+    app, cache = settled_copy(pip_started, tmp_path, manager="pip")
 
     cache = keep(cache)
     moved = method != "another path"
-    assert_reused_as_clean(app, cache, clean, "pip beta 1", manager="pip", moved=moved)
+    assert_reused_as_clean(app, cache, pip_started, manager="pip", moved=moved)
     if method == "gnu tar":  # not paid twice: the next build reads nothing again
-        assert_reused_as_clean(app, cache, clean, "pip beta 1", manager="pip", moved=False)
+        assert_reused_as_clean(app, cache, pip_started, manager="pip", moved=False)
 
     cache = keep(cache)
     app.write({"requirements/base.txt": "alpha==1.0\nbeta==2.0\n"})
     updated = assert_updated_as_clean(
-        app, cache, clean, "pip beta 2", "requirements/base.txt: beta changed from ==1.0 to ==2.0"
+        app, cache, pip_started, "requirements/base.txt: beta changed from ==1.0 to ==2.0"
     )
     assert distributions(updated)["beta"] == "2.0"
 
 
 @pytest.mark.parametrize("method", list(METHODS))
 def test_uv_app_cache_survives(
-    uv_app: App, index: IndexServer, uv: Path, tmp_path: Path, clean: CleanBuilds, method: str
+    uv_built: BuiltApp, index: IndexServer, uv: Path, tmp_path: Path, method: str
 ) -> None:
-    keep, uv_app = METHODS[method], clean.use(uv_app)
-    cache = tmp_path / "cache"
-    cold_build(uv_app, cache, clean, "uv beta 1")
+    keep = METHODS[method]
+    uv_app, cache = settled_copy(uv_built, tmp_path, manager="uv")
 
     cache = keep(cache)
     moved = method != "another path"
-    assert_reused_as_clean(uv_app, cache, clean, "uv beta 1", manager="uv", moved=moved)
+    assert_reused_as_clean(uv_app, cache, uv_built, manager="uv", moved=moved)
 
     cache = keep(cache)
     deps = [d.replace("beta==1.0", "beta==2.0") for d in UV_APP_DEPS]
     uv_app.write({"pyproject.toml": pyproject(deps, index.url)})
     lock(uv, uv_app)
     updated = assert_updated_as_clean(
-        uv_app, cache, clean, "uv beta 2", "uv.lock: beta changed from 1.0 to 2.0"
+        uv_app, cache, uv_built, "uv.lock: beta changed from 1.0 to 2.0"
     )
     assert distributions(updated)["beta"] == "2.0"
 
 
 @pytest.mark.parametrize("method", ["gnu tar", "cp -a"])
 def test_file_changed_after_a_round_trip_is_never_shipped(
-    app: App, wheelhouse: Path, tmp_path: Path, method: str
+    pip_started: BuiltApp, tmp_path: Path, method: str
 ) -> None:
     """Same size, and the mtime set back to the one the archive kept: content decides."""
-    build_wheel(wheelhouse, "alpha", "1.0", files={"alpha/__init__.py": "A = 1\n"})
-    app.write({"requirements.txt": "alpha==1.0\n"})
-    cache = tmp_path / "cache"
-    build_ok(app, cache)
+    app, cache = pip_started.copy(tmp_path)
     cache = METHODS[method](cache)
     cached = next((cache / "python" / "env").rglob("alpha/__init__.py"))
     tamper_keeping_size_and_mtime(cached)
@@ -264,18 +256,13 @@ def test_file_changed_after_a_round_trip_is_never_shipped(
     ]
     assert report(build_dir, cache, app.base_env)["cache_status"] == "discarded"
     assert (site_packages(build_dir) / "alpha" / "__init__.py").read_text() == "A = 1\n"
-    assert_equals_clean(app, build_dir)
+    pip_started.assert_equals_clean(app, build_dir)
 
 
-def test_cached_runtime_is_used_after_a_round_trip(
-    app: App, wheelhouse: Path, tmp_path: Path
-) -> None:
+def test_cached_runtime_is_used_after_a_round_trip(pip_started: BuiltApp, tmp_path: Path) -> None:
     """A rebuild after the archive round trip starts from the cached runtime, not a
     new download and extraction."""
-    build_wheel(wheelhouse, "alpha", "1.0")
-    app.write({"requirements.txt": "alpha==1.0\n"})
-    cache = tmp_path / "cache"
-    build_ok(app, cache)
+    app, cache = pip_started.copy(tmp_path)
     cache = gnu_tar(cache)
     # The environment is gone (as after a discard); the runtime and pip's cache stay.
     shutil.rmtree(cache / "python" / "env")
@@ -284,4 +271,4 @@ def test_cached_runtime_is_used_after_a_round_trip(
     build_dir, result = build_ok(app, cache)
     assert "Using the cached copy of the runtime" in result.output, result.output
     assert stale_bytecode(build_dir / ".heroku" / "python") == []
-    assert_equals_clean(app, build_dir)
+    pip_started.assert_equals_clean(app, build_dir)

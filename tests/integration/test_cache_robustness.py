@@ -17,6 +17,7 @@ import pytest
 
 from python_buildpack.cache import FORMAT
 from support.buildpack import App, distributions, site_packages
+from support.built_apps import BuiltApp, build_once
 from support.cache_checks import (
     DISCARDING,
     RESTORING,
@@ -64,6 +65,29 @@ def big_wheel(wheelhouse: Path, files: int = 1500) -> None:
     contents = {f"bigpkg/m{i}.py": f"VALUE = {i}\n" for i in range(files)}
     contents["bigpkg/__init__.py"] = ""
     build_wheel(wheelhouse, "bigpkg", "1.0", files=contents)
+
+
+def simple_app_and_big_wheel(app: App, wheelhouse: Path) -> None:
+    simple_app(app, wheelhouse)
+    big_wheel(wheelhouse)
+
+
+# The first build of most tests here: made once per session, each test takes a copy
+# of its source and CACHE_DIR (support/built_apps.py).
+
+
+@pytest.fixture(scope="session")
+def simple(tmp_path_factory: pytest.TempPathFactory, runtime_mirror: tuple[Path, str]) -> BuiltApp:
+    return build_once(tmp_path_factory.mktemp("simple-app"), runtime_mirror, simple_app)
+
+
+@pytest.fixture(scope="session")
+def simple_big(
+    tmp_path_factory: pytest.TempPathFactory, runtime_mirror: tuple[Path, str]
+) -> BuiltApp:
+    """The simple app, with a big package in its wheelhouse for later builds."""
+    workdir = tmp_path_factory.mktemp("simple-app-big-wheel")
+    return build_once(workdir, runtime_mirror, simple_app_and_big_wheel)
 
 
 # --- killed builds ---------------------------------------------------------------
@@ -153,12 +177,10 @@ def _kill_at(app: App, cache: Path, kill_point: KillPoint, attempts: int = 5) ->
 
 @pytest.mark.parametrize("point", sorted(KILL_POINTS))
 def test_build_killed_leaves_a_whole_cache_and_the_next_build_equals_clean(
-    app: App, wheelhouse: Path, cache: Path, point: str
+    simple_big: BuiltApp, tmp_path: Path, point: str
 ) -> None:
     kill_point = KILL_POINTS[point]
-    simple_app(app, wheelhouse)
-    big_wheel(wheelhouse)
-    build_ok(app, cache)
+    app, cache = simple_big.copy(tmp_path)
     manifest = cache / "python" / "manifest.json"
     old_manifest = manifest.read_bytes()
 
@@ -190,7 +212,7 @@ def test_build_killed_leaves_a_whole_cache_and_the_next_build_equals_clean(
         assert reasons(result.output, UPDATING) == [f"requirements/base.txt: {bigpkg} was added"]
     assert_cache_whole(cache)
     assert not list((cache / "python").glob(".staging-*"))
-    assert_equals_clean(app, third)
+    simple_big.assert_equals_clean(app, third)
 
 
 def test_build_killed_right_after_restoring_an_unchanged_environment_keeps_the_cache(
@@ -226,10 +248,10 @@ def test_build_killed_right_after_restoring_an_unchanged_environment_keeps_the_c
 
 @pytest.mark.parametrize("delay", [0.5, 2.0])
 def test_first_build_killed_after_a_delay_then_a_build_equals_clean(
-    app: App, wheelhouse: Path, cache: Path, delay: float
+    simple_big: BuiltApp, tmp_path: Path, delay: float
 ) -> None:
-    simple_app(app, wheelhouse)
-    big_wheel(wheelhouse)
+    app, _ = simple_big.copy(tmp_path)
+    cache = tmp_path / "empty-cache"
     app.write({"requirements/base.txt": "alpha==1.0\nbeta==1.0\nbigpkg==1.0\n"})
     running = start_build(app, cache)
     started = time.monotonic()
@@ -243,7 +265,7 @@ def test_first_build_killed_after_a_delay_then_a_build_equals_clean(
     data = report(second, cache, app.base_env)
     assert (data["cache_status"], data["cache_discard_reasons"]) == (status, why)
     assert_cache_whole(cache)
-    assert_equals_clean(app, second)
+    simple_big.assert_equals_clean(app, second)
 
 
 # --- a damaged CACHE_DIR -----------------------------------------------------------
@@ -267,10 +289,9 @@ MANIFEST_DAMAGE: dict[str, tuple[Callable[[str], str | bytes], str]] = {
 
 @pytest.mark.parametrize("damage", sorted(MANIFEST_DAMAGE))
 def test_corrupt_manifest_is_discarded_with_a_reason(
-    app: App, wheelhouse: Path, cache: Path, damage: str
+    simple: BuiltApp, tmp_path: Path, damage: str
 ) -> None:
-    simple_app(app, wheelhouse)
-    build_ok(app, cache)
+    app, cache = simple.copy(tmp_path)
     manifest = cache / "python" / "manifest.json"
     change, expected = MANIFEST_DAMAGE[damage]
     new = change(manifest.read_text(encoding="utf-8"))
@@ -287,14 +308,13 @@ def test_corrupt_manifest_is_discarded_with_a_reason(
     assert data["cache_status"] == "discarded"
     assert data["cache_discard_reasons"] == why
     assert_cache_whole(cache)
-    assert_equals_clean(app, second)
+    simple.assert_equals_clean(app, second)
 
 
 def test_manifest_replaced_by_a_directory_is_discarded_not_a_crash(
-    app: App, wheelhouse: Path, cache: Path
+    simple: BuiltApp, tmp_path: Path
 ) -> None:
-    simple_app(app, wheelhouse)
-    build_ok(app, cache)
+    app, cache = simple.copy(tmp_path)
     manifest = cache / "python" / "manifest.json"
     manifest.unlink()
     manifest.mkdir()
@@ -304,7 +324,7 @@ def test_manifest_replaced_by_a_directory_is_discarded_not_a_crash(
     assert len(why) == 1 and why[0].startswith("the cache manifest could not be read ("), why
     data = report(second, cache, app.base_env)
     assert (data["cache_status"], data["cache_discard_reasons"]) == ("discarded", why)
-    assert_equals_clean(app, second)
+    simple.assert_equals_clean(app, second)
 
 
 def _env_site(cache: Path, major_minor: str) -> Path:
@@ -339,10 +359,9 @@ ENV_DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
 
 @pytest.mark.parametrize("damage", sorted(ENV_DAMAGE))
 def test_file_changed_inside_the_cached_environment_discards_it(
-    app: App, wheelhouse: Path, cache: Path, major_minor: str, damage: str
+    simple: BuiltApp, tmp_path: Path, major_minor: str, damage: str
 ) -> None:
-    simple_app(app, wheelhouse)
-    build_ok(app, cache)
+    app, cache = simple.copy(tmp_path)
     change, expected = ENV_DAMAGE[damage]
     change(_env_site(cache, major_minor))
 
@@ -356,7 +375,7 @@ def test_file_changed_inside_the_cached_environment_discards_it(
     ), why
     assert report(second, cache, app.base_env)["cache_status"] == "discarded"
     assert_cache_whole(cache)
-    assert_equals_clean(app, second)
+    simple.assert_equals_clean(app, second)
 
 
 # --- two builds at once ---------------------------------------------------------------
@@ -395,10 +414,9 @@ def test_two_concurrent_builds_on_one_cache_both_succeed_and_leave_it_valid(
 
 
 def test_a_build_waits_for_another_build_holding_the_cache(
-    app: App, wheelhouse: Path, cache: Path
+    simple: BuiltApp, tmp_path: Path
 ) -> None:
-    simple_app(app, wheelhouse)
-    build_ok(app, cache)
+    app, cache = simple.copy(tmp_path)
     manifest = (cache / "python" / "manifest.json").read_bytes()
     with holding_cache_lock(cache):
         running = start_build(app, cache)
@@ -410,14 +428,13 @@ def test_a_build_waits_for_another_build_holding_the_cache(
     assert waited, running.output
     assert result.returncode == 0, str(result)
     assert report(running.build_dir, cache, app.base_env)["cache_status"] == "reused"
-    assert_equals_clean(app, running.build_dir)
+    simple.assert_equals_clean(app, running.build_dir)
 
 
 def test_a_build_with_the_cache_off_leaves_a_cache_in_use_alone(
-    app: App, wheelhouse: Path, cache: Path
+    simple: BuiltApp, tmp_path: Path
 ) -> None:
-    simple_app(app, wheelhouse)
-    build_ok(app, cache)
+    app, cache = simple.copy(tmp_path)
     manifest = (cache / "python" / "manifest.json").read_bytes()
     app.config["PYTHON_BUILD_CACHE"] = "off"
     with holding_cache_lock(cache):
@@ -447,10 +464,9 @@ def _wait_for(condition: Callable[[], bool], running: RunningBuild, timeout: flo
 
 
 def test_cache_switched_off_restores_nothing_saves_nothing_and_removes_the_old_one(
-    app: App, wheelhouse: Path, cache: Path, major_minor: str
+    simple: BuiltApp, tmp_path: Path
 ) -> None:
-    simple_app(app, wheelhouse)
-    build_ok(app, cache)
+    app, cache = simple.copy(tmp_path)
     assert (cache / "python" / "manifest.json").is_file()
 
     app.config["PYTHON_BUILD_CACHE"] = "off"
@@ -468,7 +484,7 @@ def test_cache_switched_off_restores_nothing_saves_nothing_and_removes_the_old_o
     # Nothing was restored: no installed file shares its inode with another copy.
     linked = [p for p in site_packages(second).rglob("*") if p.is_file() and p.stat().st_nlink > 1]
     assert linked == []
-    assert_equals_clean(app, second)
+    simple.assert_equals_clean(app, second)
 
     del app.config["PYTHON_BUILD_CACHE"]
     third, _ = build_ok(app, cache)
@@ -502,11 +518,10 @@ BAD_FILES: dict[str, tuple[dict[str, str], str]] = {
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_bad_requirements_file_fails_with_its_line_and_keeps_the_good_cache(
-    app: App, wheelhouse: Path, cache: Path, case: str
+    simple: BuiltApp, tmp_path: Path, case: str
 ) -> None:
-    simple_app(app, wheelhouse)
+    app, cache = simple.copy(tmp_path)
     good = (app.source / "requirements" / "base.txt").read_text()
-    build_ok(app, cache)
     manifest_before = (cache / "python" / "manifest.json").read_bytes()
 
     files, where = BAD_FILES[case]
@@ -527,7 +542,7 @@ def test_bad_requirements_file_fails_with_its_line_and_keeps_the_good_cache(
     data = report(third, cache, app.base_env)
     assert data["cache_status"] == "reused"
     assert data["commands"] == []
-    assert_equals_clean(app, third)
+    simple.assert_equals_clean(app, third)
 
 
 # --- hooks writing into installed files ------------------------------------------------
@@ -541,9 +556,10 @@ HOOK_TARGETS = {
 
 @pytest.mark.parametrize("target", sorted(HOOK_TARGETS))
 def test_post_compile_hook_changing_a_file_mode_does_not_poison_the_cache(
-    app: App, wheelhouse: Path, cache: Path, major_minor: str, target: str
+    simple: BuiltApp, tmp_path: Path, major_minor: str, target: str
 ) -> None:
-    simple_app(app, wheelhouse)
+    app, _ = simple.copy(tmp_path)
+    cache = tmp_path / "empty-cache"
     path = HOOK_TARGETS[target].format(mm=major_minor)
     app.write({"bin/post_compile": f"#!/usr/bin/env bash\nchmod 600 .heroku/python/{path}\n"})
     hooked, _ = build_ok(app, cache)
@@ -552,17 +568,17 @@ def test_post_compile_hook_changing_a_file_mode_does_not_poison_the_cache(
     app.remove("bin/post_compile")
     after, _ = build_ok(app, cache)
     assert (after / ".heroku" / "python" / path).stat().st_mode & 0o777 == 0o644
-    assert_equals_clean(app, after)
+    simple.assert_equals_clean(app, after)
 
 
 @pytest.mark.parametrize("target", sorted(HOOK_TARGETS))
 @pytest.mark.parametrize("cache_state", ["empty", "reused"])
 def test_post_compile_hook_writing_in_place_does_not_poison_the_cache(
-    app: App, wheelhouse: Path, cache: Path, major_minor: str, target: str, cache_state: str
+    simple: BuiltApp, tmp_path: Path, major_minor: str, target: str, cache_state: str
 ) -> None:
-    simple_app(app, wheelhouse)
-    if cache_state == "reused":
-        build_ok(app, cache)
+    app, cache = simple.copy(tmp_path)
+    if cache_state == "empty":
+        cache = tmp_path / "empty-cache"
     path = HOOK_TARGETS[target].format(mm=major_minor)
     hook = f"#!/usr/bin/env bash\necho '# written by a hook' >> .heroku/python/{path}\n"
     app.write({"bin/post_compile": hook})
@@ -576,4 +592,4 @@ def test_post_compile_hook_writing_in_place_does_not_poison_the_cache(
     after, _ = build_ok(app, cache)
     assert "# written by a hook" not in (after / ".heroku" / "python" / path).read_text()
     assert_cache_whole(cache)
-    assert_equals_clean(app, after)
+    simple.assert_equals_clean(app, after)

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from support.build_log import assert_user_error, error_block
 from support.buildpack import ROOT, App, assert_same_as_clean, run_bin
 from support.wheels import build_wheel
-
-from .helpers import assert_user_error, error_block
 
 # --- runtime.txt -----------------------------------------------------------------------
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from support.build_log import assert_user_error, error_block
 from support.buildpack import App
+from support.runtime import machine_arch
 from support.wheels import build_wheel
-
-from .helpers import assert_user_error, error_block, machine_arch
 
 
 @dataclass(frozen=True)

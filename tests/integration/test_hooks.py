@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from support.build_log import assert_user_error, error_block, error_title
 from support.buildpack import App
 from support.wheels import build_wheel
-
-from .helpers import assert_user_error, error_block, error_title
 
 # No shebang: runs with bash ([[ ]] and BASH_VERSION are bash's, not sh's).
 PRE_COMPILE = """\

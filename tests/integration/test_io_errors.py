@@ -19,11 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from support.build_log import assert_user_error, error_block
 from support.buildpack import BIN, App, Result
 from support.cache_checks import build_ok, report
 from support.wheels import build_wheel
-
-from .helpers import assert_user_error, error_block
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from support.buildpack import App, distributions
+from support.dyno import boot, move_slug_to_app_dir
 from support.wheels import build_wheel
-
-from .helpers import boot, move_slug_to_app_dir
 
 
 @pytest.mark.slow

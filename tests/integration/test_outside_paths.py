@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from integration.helpers import assert_user_error, error_block
+from support.build_log import assert_user_error, error_block
 from support.buildpack import App, distributions, site_packages
 from support.cache_checks import (
     UPDATING,

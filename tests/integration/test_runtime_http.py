@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from support.build_log import assert_user_error, error_block
 from support.buildpack import App, distributions
-
-from .helpers import assert_user_error, error_block, machine_arch, serve_directory
+from support.runtime import machine_arch
+from support.served import serve_directory
 
 NO_PROXY = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 
@@ -18,8 +19,9 @@ NO_PROXY = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"
 @pytest.fixture
 def runtime_server(runtime_mirror: tuple[Path, str]) -> Iterator[tuple[str, list[str]]]:
     mirror, _ = runtime_mirror
-    with serve_directory(mirror) as served:
-        yield served
+    requested: list[str] = []
+    with serve_directory(mirror, requested=requested) as url:
+        yield url, requested
 
 
 @pytest.mark.slow

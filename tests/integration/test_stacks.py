@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from support.build_log import assert_user_error, error_block
 from support.buildpack import App, assert_same_as_clean
 from support.cache_checks import report
-
-from .helpers import assert_user_error, error_block, machine_arch
+from support.runtime import machine_arch
 
 
 def mirror_for(runtime_mirror: tuple[Path, str], directory: Path, ubuntu: list[str]) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from support.buildpack import App, distributions, run_bin, site_packages
+from support.built_apps import BuiltApp
 from support.cache_checks import UPDATING, assert_equals_clean, build_ok, reasons, report
 from support.index_server import IndexServer
 from support.uv_apps import lock, pyproject
@@ -17,7 +18,6 @@ from support.wheels import build_wheel
 from .conftest import UV_APP_DEPS
 
 pytestmark = pytest.mark.slow
-
 
 
 @pytest.fixture
@@ -40,8 +40,8 @@ def test_cold_build_installs_the_default_set_into_the_apps_python(uv_app: App, c
     assert "/python/tools/uv-" in export and "UV_PROJECT_ENVIRONMENT" in export
 
 
-def test_unchanged_rebuild_starts_no_tool_process(uv_app: App, cache: Path) -> None:
-    build_ok(uv_app, cache)
+def test_unchanged_rebuild_starts_no_tool_process(uv_built: BuiltApp, tmp_path: Path) -> None:
+    uv_app, cache = uv_built.copy(tmp_path)
     second, result = build_ok(uv_app, cache)
     assert "Restoring cache (uv.lock unchanged" in result.output
     assert "Using cached uv 0.13.9" in result.output
@@ -51,9 +51,9 @@ def test_unchanged_rebuild_starts_no_tool_process(uv_app: App, cache: Path) -> N
 
 
 def test_package_removed_from_the_lockfile_is_uninstalled(
-    uv_app: App, cache: Path, index: IndexServer, uv: Path
+    uv_built: BuiltApp, tmp_path: Path, index: IndexServer, uv: Path
 ) -> None:
-    build_ok(uv_app, cache)
+    uv_app, cache = uv_built.copy(tmp_path)
     uv_app.write({"pyproject.toml": pyproject(["alpha", "beta==1.0"], index.url)})
     lock(uv, uv_app)
     second, result = build_ok(uv_app, cache)
@@ -62,19 +62,19 @@ def test_package_removed_from_the_lockfile_is_uninstalled(
     assert "gamma" not in distributions(second)
     assert not (site_packages(second) / "gamma").exists()
     assert report(second, cache, uv_app.base_env)["cache_status"] == "updated"
-    assert_equals_clean(uv_app, second)
+    uv_built.assert_equals_clean(uv_app, second)
 
 
 def test_version_change_in_the_lockfile_is_followed(
-    uv_app: App, cache: Path, index: IndexServer, uv: Path
+    uv_built: BuiltApp, tmp_path: Path, index: IndexServer, uv: Path
 ) -> None:
-    build_ok(uv_app, cache)
+    uv_app, cache = uv_built.copy(tmp_path)
     uv_app.write({"pyproject.toml": pyproject(["alpha", "beta==2.0", "gamma"], index.url)})
     lock(uv, uv_app)
     second, result = build_ok(uv_app, cache)
     assert "uv.lock: beta changed from 1.0 to 2.0" in reasons(result.output, UPDATING)
     assert distributions(second)["beta"] == "2.0"
-    assert_equals_clean(uv_app, second)
+    uv_built.assert_equals_clean(uv_app, second)
 
 
 def test_changed_local_wheel_is_reinstalled(
@@ -99,9 +99,9 @@ def test_changed_local_wheel_is_reinstalled(
 
 
 def test_lockfile_out_of_sync_names_uv_lock_and_keeps_the_cache(
-    uv_app: App, cache: Path, index: IndexServer
+    uv_built: BuiltApp, tmp_path: Path, index: IndexServer
 ) -> None:
-    build_ok(uv_app, cache)
+    uv_app, cache = uv_built.copy(tmp_path)
     good = (uv_app.source / "pyproject.toml").read_text()
     uv_app.write({"pyproject.toml": pyproject(["alpha", "beta==2.0"], index.url)})
     _, failed = uv_app.build(cache)

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from python_buildpack.lockfiles.pipenv import pipfile_hash
+from support.build_log import assert_user_error, error_block, error_title
 from support.buildpack import App, Result
-
-from .helpers import assert_user_error, error_block, error_title, machine_arch
+from support.runtime import machine_arch
 
 PROJECT = '[project]\nname = "app"\nversion = "0"\nrequires-python = ">=3.10"\ndependencies = []\n'
 UV_LOCK = (

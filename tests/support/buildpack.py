@@ -91,6 +91,25 @@ class App:
         return self.build(self.workdir / f"clean-cache-{self.builds + 1}")
 
 
+def new_app(workdir: Path, runtime_mirror: tuple[Path, str]) -> tuple[App, Path]:
+    """An app in `workdir` with .python-version set to the packed runtime, installing
+    offline from its own wheelhouse (returned): the `app` and `wheelhouse` fixtures,
+    and module- or session-scoped fixtures that build once for several tests."""
+    mirror, version = runtime_mirror
+    env = dict(os.environ)
+    env.pop("STACK", None)
+    env["BUILDPACK_APP_DIR"] = str(workdir / "app")
+    env["PYTHON_RUNTIME_BASE_URL"] = mirror.as_uri()
+    source = workdir / "src"
+    source.mkdir(parents=True)
+    wheelhouse = workdir / "wheelhouse"
+    wheelhouse.mkdir()
+    app = App(source=source, workdir=workdir, base_env=env)
+    app.write({".python-version": f"{version}\n", "requirements.txt": ""})
+    app.config.update({"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse)})
+    return app, wheelhouse
+
+
 def site_packages(build_dir: Path) -> Path:
     found = sorted((build_dir / ".heroku" / "python" / "lib").glob("python3.*/site-packages"))
     assert found, f"no site-packages in {build_dir}"

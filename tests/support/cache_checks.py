@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import hashlib
-import http.server
 import json
 import os
 import re
@@ -229,30 +227,6 @@ def start_build(
     running.reader = threading.Thread(target=read, daemon=True)
     running.reader.start()
     return running
-
-
-# --- a directory served over HTTP ----------------------------------------------------
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve_directory(directory: Path, port: int = 0) -> Iterator[str]:
-    """The base URL of an HTTP server on 127.0.0.1 serving `directory` (on `port`,
-    or any free one)."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def tamper_keeping_size_and_mtime(path: Path) -> None:

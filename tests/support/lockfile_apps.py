@@ -1,6 +1,8 @@
 """Poetry and Pipenv apps for the integration tests, locked by the pinned tools
 themselves against test wheels on a local index (127.0.0.1).
 
+- The builds install the tool from a local index of its pinned wheels
+  (support/pinned_tools.pinned_wheels).
 - The tools that lock (not the ones the build installs) come from
   `.cache/test-tools/`, installed once by the buildpack's own installer from the
   hashed pins (requirements/<tool>.txt), as the lockfile unit tests do.
@@ -13,7 +15,6 @@ themselves against test wheels on a local index (127.0.0.1).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 import shutil
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from python_buildpack import config
-from support.buildpack import ROOT, App, Result, write_tree
+from support.buildpack import App, Result, new_app, write_tree
 from support.cache_checks import assert_equals_clean, report
 from support.index_server import IndexServer
 from support.pinned_tools import pinned_tool
@@ -40,26 +41,6 @@ PROJECT_FILES = {"poetry": "pyproject.toml", "pipenv": "Pipfile"}
 def locking_tool(name: str) -> Path:
     """The pinned tool's command, for locking (reused from .cache/test-tools/)."""
     return pinned_tool(name)
-
-
-def tool_wheels(name: str) -> Path:
-    """The pinned wheels of a tool (requirements/<name>.txt), downloaded once into
-    .cache/tool-wheels/ (the only step that needs PyPI): the builds install the tool
-    from a local index of them (PYTHON_TOOLS_INDEX_URL), as an operator with
-    a mirror would."""
-    pins = ROOT / "requirements" / f"{name}.txt"
-    key = hashlib.sha256(pins.read_bytes()).hexdigest()[:16]
-    directory = ROOT / ".cache" / "tool-wheels" / f"{name}-{key}"
-    if (directory / ".complete").exists():
-        return directory
-    shutil.rmtree(directory, ignore_errors=True)
-    argv = [sys.executable, "-m", "pip", "download", "--quiet", "--require-hashes", "--no-deps"]
-    argv += ["--only-binary", ":all:", "--dest", str(directory), "-r", str(pins)]
-    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}
-    env.pop("PIP_FIND_LINKS", None)
-    subprocess.run(argv, env=env, check=True, capture_output=True, timeout=600)
-    (directory / ".complete").write_text("", encoding="utf-8")
-    return directory
 
 
 def index_wheels(directory: Path) -> Path:
@@ -232,8 +213,6 @@ def lockfile_app(
 ) -> App:
     """An app from a locked source, whose builds install their tool from `tools_index`
     and nothing from the machine's or the app's pip settings."""
-    from integration.helpers import new_app
-
     app, _ = new_app(workdir, runtime_mirror)
     app.remove("requirements.txt")
     app.config.clear()

@@ -1,13 +1,17 @@
 """uv, Poetry and Pipenv for the tests' own use (locking test apps, checking a
 lockfile as the tool does), installed by the buildpack's own tool installer
-(managers/lockfile/tools.py) from requirements/<tool>.txt into .cache/test-tools/, and
-reused there while the pins are unchanged."""
+(managers/lockfile/tools.py) from requirements/<tool>.txt into .cache/test-tools/,
+and reused there while the pins are unchanged; and their pinned wheels, for the
+builds to install from a local index."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import platform
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,3 +50,27 @@ def pinned_tool(name: str) -> Path:
         python_version=version,
         pip_wheel=pip_tool.bundled_pip(Path(sys.base_prefix), major_minor),
     ).executable
+
+
+def pinned_wheels(name: str) -> Path:
+    """The directory of the wheels requirements/<name>.txt pins for this machine,
+    downloaded once (the only step that needs PyPI) with their hashes checked, into
+    .cache/tool-wheels/<name>-<hash of the pins>/: nothing else is ever in it, so a
+    changed pin downloads anew and an old wheel is never found. The builds install
+    the tool from a local index of them (PYTHON_TOOLS_INDEX_URL), as an operator with
+    a mirror would."""
+    pins = ROOT / "requirements" / f"{name}.txt"
+    key = hashlib.sha256(pins.read_bytes()).hexdigest()[:16]
+    directory = ROOT / ".cache" / "tool-wheels" / f"{name}-{key}"
+    if (directory / ".complete").exists():
+        return directory
+    shutil.rmtree(directory, ignore_errors=True)
+    argv = [sys.executable, "-m", "pip", "download", "--quiet", "--require-hashes", "--no-deps"]
+    argv += ["--only-binary", ":all:", "--dest", str(directory), "-r", str(pins)]
+    # No pip setting of this machine but its trust and proxy settings.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update({k: v for k, v in os.environ.items() if k in config.TRUST_AND_PROXY_VARS})
+    env["PIP_CONFIG_FILE"] = os.devnull
+    subprocess.run(argv, env=env, check=True, capture_output=True, timeout=600)
+    (directory / ".complete").write_text("", encoding="utf-8")
+    return directory

@@ -20,6 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 PACK_TOOL = ROOT / "tools" / "pack_runtime.py"
 
 
+def machine_arch() -> str:
+    """The architecture as runtime archive names spell it."""
+    machine = platform.machine()
+    return {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
+
+
 def packed_runtime(cache_root: Path, *, stack: str = "heroku-24") -> tuple[Path, str]:
     """(directory holding the archive and its .sha256, the Python version it holds).
 

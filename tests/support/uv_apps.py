@@ -4,7 +4,7 @@ local index (127.0.0.1), lockfiles made by uv itself against that index.
 uv for locking comes from .cache/test-tools (managers/lockfile/tools.py, as the lockfile
 unit tests install it); the build installs its own uv from requirements/uv.txt,
 from the same local index (PYTHON_TOOLS_INDEX_URL), with the hashes checked. Only
-the first run downloads uv's wheel from PyPI, into .cache/tool-wheels.
+the first run downloads uv's wheel from PyPI (support/pinned_tools.pinned_wheels).
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ import sys
 from pathlib import Path
 
 from python_buildpack import config
-from support.buildpack import ROOT, App
-from support.pinned_tools import pinned_tool
+from support.buildpack import App
+from support.pinned_tools import pinned_tool, pinned_wheels
 from support.wheels import build_wheel
-
-TOOL_WHEELS = ROOT / ".cache" / "tool-wheels"
 
 
 def uv_for_locking() -> Path:
@@ -29,21 +27,8 @@ def uv_for_locking() -> Path:
 
 
 def uv_wheels() -> list[Path]:
-    """uv's pinned wheels, downloaded once (the one step that needs PyPI)."""
-    pins = ROOT / "requirements" / "uv.txt"
-    found = sorted(TOOL_WHEELS.glob("uv-*.whl"))
-    if not found:
-        subprocess.run(
-            [
-                *(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"),
-                *("--only-binary", ":all:", "--require-hashes", "-r", str(pins)),
-                *("-d", str(TOOL_WHEELS)),
-            ],
-            check=True,
-            timeout=600,
-        )
-        found = sorted(TOOL_WHEELS.glob("uv-*.whl"))
-    return found
+    """uv's pinned wheel for this machine (requirements/uv.txt)."""
+    return sorted(pinned_wheels("uv").glob("*.whl"))
 
 
 def fill_index(directory: Path) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from python_buildpack.errors import InvalidRequirementsLine
 from python_buildpack.requirements import LocalPath, is_full_commit, split_vcs_url
-from unit.requirements_apps import COMMIT, HASH_A, HASH_B, error_of, graph_of, only
+from support.requirements_apps import COMMIT, HASH_A, HASH_B, error_of, graph_of, only
 
 
 def test_requirement_is_normalized_by_packaging() -> None:

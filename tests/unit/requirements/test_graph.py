@@ -23,7 +23,7 @@ from python_buildpack.requirements import (
     RequirementEntry,
     load_requirements_graph,
 )
-from unit.requirements_apps import HASH_A, error_of, graph_of, only
+from support.requirements_apps import HASH_A, error_of, graph_of, only
 
 # --- the graph ------------------------------------------------------------------
 

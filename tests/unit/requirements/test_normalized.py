@@ -10,7 +10,7 @@ import pytest
 from python_buildpack.requirements import (
     normalized_graph,
 )
-from unit.requirements_apps import HASH_A, HASH_B, graph_of
+from support.requirements_apps import HASH_A, HASH_B, graph_of
 
 # --- normalized graph -------------------------------------------------------------
 

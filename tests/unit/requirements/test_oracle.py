@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
 import random
+import re
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +31,8 @@ from python_buildpack.requirements import (
 # --- oracle: pip's own parser -------------------------------------------------------
 
 ORACLE_CASES = 1000
+# The cases run in chunks, one test each, so that pytest-xdist's workers share them.
+ORACLE_CHUNKS = 4
 ORACLE_ENV = {
     "BP_ORACLE_VERSION": "1.2.3",
     "BP_ORACLE_NAME": "Attrs",
@@ -151,14 +156,16 @@ def _decorate(rng: random.Random, line: str) -> list[str]:
     return out
 
 
+REQUIREMENT_FILES = (
+    "requirements.txt",
+    "requirements/base.txt",
+    "requirements/dev/extra.txt",
+    "constraints.txt",
+)
+
+
 def make_oracle_app(rng: random.Random) -> OracleApp:
-    paths = [
-        "requirements.txt",
-        "requirements/base.txt",
-        "requirements/dev/extra.txt",
-        "constraints.txt",
-    ]
-    paths = paths[: rng.randint(1, len(paths))]
+    paths = list(REQUIREMENT_FILES[: rng.randint(1, len(REQUIREMENT_FILES))])
     constraint_safe = {p: p == "constraints.txt" or rng.random() < 0.4 for p in paths}
     app = OracleApp()
     for index, path in enumerate(paths):
@@ -208,11 +215,25 @@ def our_view(graph: RequirementsGraph) -> set[Key]:
 
 @dataclass(frozen=True)
 class Pip:
-    """pip's own requirements file parser, from the test environment's pip."""
+    """pip's own requirements file parser, from the pip the buildpack installs."""
 
     session: Any
     parse_requirements: Any
     install_req_from_parsed_requirement: Any
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PIP_PIN = re.compile(r"^pip==(\S+) --hash=sha256:([0-9a-f]{64})$", re.MULTILINE)
+
+
+def pinned_pip_wheel() -> Path:
+    """The wheel of requirements/pip.txt's pin, as vendor/ keeps it, checked by hash."""
+    found = PIP_PIN.search((ROOT / "requirements" / "pip.txt").read_text(encoding="utf-8"))
+    assert found, "no pip==X --hash=sha256:... line in requirements/pip.txt"
+    version, digest = found.groups()
+    wheel = ROOT / "vendor" / "wheels" / f"pip-{version}-py3-none-any.whl"
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == digest, f"{wheel} is not the pin"
+    return wheel
 
 
 def pip_view(pip: Pip, cwd: Path) -> set[Key]:
@@ -242,38 +263,64 @@ def pip_view(pip: Pip, cwd: Path) -> set[Key]:
 
 @pytest.fixture(scope="module")
 def pip() -> Iterator[Pip]:
-    with warnings.catch_warnings():
-        # pip 23.2 imports pkg_resources, which warns that it is deprecated.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from pip._internal.network.session import PipSession
-        from pip._internal.req.constructors import install_req_from_parsed_requirement
-        from pip._internal.req.req_file import parse_requirements
+    """pip's parser from the pinned wheel (not the pip of the test environment, which
+    may be another version), imported from the wheel itself in place of any pip this
+    process has loaded."""
+    wheel = str(pinned_pip_wheel())
+    loaded = {name: sys.modules.pop(name) for name in list(sys.modules) if _is_pip(name)}
+    sys.path.insert(0, wheel)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import pip as pinned
+            from pip._internal.network.session import PipSession
+            from pip._internal.req.constructors import install_req_from_parsed_requirement
+            from pip._internal.req.req_file import parse_requirements
 
-        session = PipSession()
-    yield Pip(session, parse_requirements, install_req_from_parsed_requirement)
-    session.close()
+            assert pinned.__file__ is not None and pinned.__file__.startswith(wheel)
+            assert Path(wheel).name.startswith(f"pip-{pinned.__version__}-"), pinned.__version__
+            session = PipSession()
+        yield Pip(session, parse_requirements, install_req_from_parsed_requirement)
+        session.close()
+    finally:
+        sys.path.remove(wheel)
+        for name in [name for name in sys.modules if _is_pip(name)]:
+            del sys.modules[name]
+        sys.modules.update(loaded)
 
 
+def _is_pip(module: str) -> bool:
+    return module == "pip" or module.startswith("pip.")
+
+
+@pytest.mark.parametrize("chunk", range(ORACLE_CHUNKS))
 def test_oracle_pip_reads_generated_requirement_files_as_we_do(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pip: Pip
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pip: Pip, chunk: int
 ) -> None:
     for name, value in ORACLE_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("BP_ORACLE_UNSET", raising=False)
+    size = ORACLE_CASES // ORACLE_CHUNKS
+    cases = range(chunk * size, (chunk + 1) * size)
+    # One app dir: the same packages and archives, the requirement files of each case.
+    app_dir = tmp_path / "app"
+    for directory in ("pkgs/alpha", "pkgs/beta", "dist", "wheels", "requirements/dev"):
+        (app_dir / directory).mkdir(parents=True, exist_ok=True)
+    (app_dir / "pkgs/alpha/pyproject.toml").write_text("")
+    (app_dir / "pkgs/beta/setup.py").write_text("")
+    (app_dir / "dist/foo_bar-1.0-py3-none-any.whl").write_text("")
+    (app_dir / "dist/lib-2.0.tar.gz").write_text("")
+    monkeypatch.chdir(app_dir)
     rng = random.Random(20240611)
     compared = refused = 0
-    for case in range(ORACLE_CASES):
-        app = make_oracle_app(rng)
-        app_dir = tmp_path / f"app{case}"
-        for directory in ("pkgs/alpha", "pkgs/beta", "dist", "wheels", "requirements/dev"):
-            (app_dir / directory).mkdir(parents=True, exist_ok=True)
-        (app_dir / "pkgs/alpha/pyproject.toml").write_text("")
-        (app_dir / "pkgs/beta/setup.py").write_text("")
-        (app_dir / "dist/foo_bar-1.0-py3-none-any.whl").write_text("")
-        (app_dir / "dist/lib-2.0.tar.gz").write_text("")
+    for case in range(cases.stop):
+        app = make_oracle_app(rng)  # the cases before this chunk's too: the same sequence
+        if case not in cases:
+            continue
+        for path in REQUIREMENT_FILES:
+            (app_dir / path).unlink(missing_ok=True)
         for path, lines in app.files.items():
             (app_dir / path).write_text("\n".join(lines) + "\n")
-        monkeypatch.chdir(app_dir)
         context = f"case {case}: " + json.dumps(app.files, indent=1)
 
         pip_error: Exception | None = None
@@ -292,5 +339,5 @@ def test_oracle_pip_reads_generated_requirement_files_as_we_do(
         assert pip_error is None, f"{context}\npip refused, we did not: {pip_error}"
         assert our_view(graph) == expected, context
         compared += 1
-    assert compared > ORACLE_CASES * 0.8
+    assert compared > size * 0.8
     assert refused > 0
