@@ -66,7 +66,7 @@ def make_context(command: str, args: Sequence[str], output: Output) -> BuildCont
 
 def _ensure_vendor(ctx: BuildContext) -> None:
     """Make packaging and pip-requirements-parser importable (see runtime/vendoring.py)."""
-    from .runtime import vendoring  # urllib and ssl come with it: only compile needs them
+    from .runtime import vendoring  # only compile needs it
 
     pins = vendoring.read_pins(ctx.buildpack_dir, "vendor.txt")
     if vendoring.vendor_is_complete(ctx.buildpack_dir / "vendor", pins):

@@ -1,7 +1,13 @@
-"""The app's package manager: the class of the registry entry whose file the app has."""
+"""The app's package manager: the class of the registry entry whose file the app has.
+
+Only that class's module is imported: a pip app's build does not load the lockfile
+managers (nor packaging's markers and tomllib with them), a uv app's not pip's
+requirement parser.
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -9,18 +15,27 @@ from ..app.checks import manager_file
 from ..app.detect import top_level_files
 from . import registry
 from .base import PackageManager
-from .lockfile.pipenv import Pipenv
-from .lockfile.poetry import Poetry
-from .lockfile.uv import Uv
-from .pip.manager import Pip
 
-# One class per registry entry (tests/unit/managers/test_registry.py checks it).
-CLASSES: tuple[type[PackageManager[Any]], ...] = (Pip, Pipenv, Poetry, Uv)
+# Where the class of each registry entry is (tests/unit/managers/test_registry.py
+# checks that each is the entry's).
+CLASSES = {
+    "pip": "managers.pip.manager:Pip",
+    "pipenv": "managers.lockfile.pipenv:Pipenv",
+    "poetry": "managers.lockfile.poetry:Poetry",
+    "uv": "managers.lockfile.uv:Uv",
+}
+
+
+def manager_class(entry: registry.ManagerEntry) -> type[PackageManager[Any]]:
+    """The class of `entry`, its module imported now."""
+    module, name = CLASSES[entry.name].split(":")
+    cls: type[PackageManager[Any]] = getattr(
+        importlib.import_module(f"{__package__.rpartition('.')[0]}.{module}"), name
+    )
+    return cls
 
 
 def for_app(build_dir: Path) -> type[PackageManager[Any]]:
     """The app's package manager (call after app.checks.check_app); make it with
     `manager(ctx, resolved_python, test=...)`, which reads its files."""
-    entry = registry.by_file(manager_file(top_level_files(build_dir)))
-    (manager,) = (cls for cls in CLASSES if cls.entry is entry)
-    return manager
+    return manager_class(registry.by_file(manager_file(top_level_files(build_dir))))

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import (
@@ -23,7 +24,9 @@ from ..errors import (
     RuntimeDownloadFailed,
 )
 from ..redaction import redact
-from .download import DEFAULT_TIMEOUTS, Client, DownloadError, Timeouts
+
+if TYPE_CHECKING:
+    from .download import Timeouts
 
 # Heroku's public bucket of runtime archives, as used by heroku/heroku-buildpack-python
 # (lib/python.sh) and heroku/buildpacks-python (src/python_version.rs).
@@ -87,7 +90,7 @@ def download_runtime(
     wanted: WantedRuntime,
     *,
     trust_env: Mapping[str, str],
-    timeouts: Timeouts = DEFAULT_TIMEOUTS,
+    timeouts: Timeouts | None = None,
     retries: int = 3,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
@@ -113,14 +116,18 @@ def download_archive(
     dest: Path,
     *,
     trust_env: Mapping[str, str],
-    timeouts: Timeouts = DEFAULT_TIMEOUTS,
+    timeouts: Timeouts | None = None,
     retries: int = 3,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Download `url` to `dest` (replaced atomically), verifying `<url>.sha256` if there is one.
 
-    A 404 is not retried; it means there is no such archive.
+    A 404 is not retried; it means there is no such archive. `timeouts`: the
+    client's defaults if None.
     """
+    from .download import DEFAULT_TIMEOUTS, Client, DownloadError  # only a download needs them
+
+    timeouts = DEFAULT_TIMEOUTS if timeouts is None else timeouts
     client = Client(trust_env, timeouts=timeouts, retries=retries, sleep=sleep)
     sidecar = f"{url}.sha256"
 

@@ -19,10 +19,13 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cache.files import file_sha256
 from ..errors import VendoredDependencyUnavailable
-from .download import Client, DownloadError
+
+if TYPE_CHECKING:
+    from .download import Client
 
 # PEP 691: the JSON form of the simple index, which mirrors serve too.
 SIMPLE_INDEX_URL = "https://pypi.org/simple"
@@ -82,6 +85,8 @@ def fetch_wheel(pin: PinnedWheel, dest_dir: Path, trust_env: Mapping[str, str]) 
         if actual != pin.sha256:
             reason = "the downloaded file does not match its hash"
             raise VendoredDependencyUnavailable(str(pin), reason)
+
+    from .download import Client, DownloadError  # every build reads the pins; few download
 
     client = Client(trust_env)
     try:

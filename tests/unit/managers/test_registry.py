@@ -11,18 +11,14 @@ from python_buildpack.errors import ManagerConfigVarRefused
 from python_buildpack.managers import registry
 from python_buildpack.managers.base import PackageManager
 from python_buildpack.managers.lockfile import Pipenv, Poetry, Uv
-from python_buildpack.managers.pip import Pip
-from python_buildpack.managers.selection import CLASSES, for_app
+from python_buildpack.managers.pip.manager import Pip
+from python_buildpack.managers.selection import for_app, manager_class
 
 
 def test_each_manager_is_one_entry_and_one_class() -> None:
-    assert [(cls, cls.entry.name) for cls in CLASSES] == [
-        (Pip, "pip"),
-        (Pipenv, "pipenv"),
-        (Poetry, "poetry"),
-        (Uv, "uv"),
-    ]
-    assert tuple(cls.entry for cls in CLASSES) == registry.MANAGERS
+    classes = [manager_class(entry) for entry in registry.MANAGERS]
+    assert classes == [Pip, Pipenv, Poetry, Uv]
+    assert [cls.entry for cls in classes] == list(registry.MANAGERS)
 
 
 @pytest.mark.parametrize(

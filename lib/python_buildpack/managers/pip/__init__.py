@@ -9,8 +9,7 @@
   from its hashed pin (tool.py), the update of a pinned app from the changed lines
   alone (pinned.py). The warning for unpinned packages is worded in
   errors/build_warnings.py.
+
+The package re-exports nothing: the lockfile managers run the buildpack's own pip
+(tool.py) without loading pip's manager and its requirement parser.
 """
-
-from .manager import Pip
-
-__all__ = ["Pip"]

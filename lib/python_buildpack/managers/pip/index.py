@@ -23,13 +23,18 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...cache.manifest import Manifest
 from ...redaction import redact
 from ...requirements import RequirementsGraph
-from ...runtime.download import Client
-from .index_check import Verdict, check_pages
 from .index_pages import PageSet, locations, urls_by_key
+
+if TYPE_CHECKING:
+    # The page check and its download client are imported by the builds that check
+    # pages (unpinned apps), not by every build that reads this module.
+    from ...runtime.download import Client
+    from .index_check import Verdict
 
 # A config var (ENV_DIR) for the benchmark: `off` skips the check and asks pip, as
 # before issue 10, on the same cache. Not part of the fingerprint: switching it must
@@ -75,6 +80,8 @@ def hidden(pages: PageSet, redactor: Callable[[str], str]) -> PageSet:
 
 
 def _cannot(why: str) -> Verdict:
+    from .index_check import Verdict
+
     return Verdict("uncheckable", 0, 0, 0.0, uncheckable=(why,))
 
 
@@ -97,6 +104,8 @@ def check(
         recorded = PageSet.from_json(manifest.index_pages)
     except ValueError as error:
         return _cannot(f"the record of the index pages is unusable ({error})")
+    from .index_check import check_pages
+
     urls = urls_by_key(index_urls, find_links)
     return check_pages(recorded, urls, trust_env=trust_env, client=client)
 

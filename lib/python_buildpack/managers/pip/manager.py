@@ -13,6 +13,7 @@ import json
 import platform
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ... import requirements
 from ...cache.changes import equal_except
@@ -27,15 +28,18 @@ from ...errors import (
 )
 from ...install import distributions
 from ...python_version import ResolvedPythonVersion
-from ...python_version.markers import marker_environment
-from ...runtime.download import Client
 from .. import registry
 from ..base import Drift, PackageManager, Updated
 from . import commands, index, pinned, tool
-from .index_check import Verdict, index_client, record_resolution
 from .index_pages import PageRecord, PageSet, pip_args
 from .inputs import LINE_FIELDS, PipFacts, PipInputs, compute, describe_reuse
 from .report import InstallReport
+
+if TYPE_CHECKING:
+    # Imported where used: the page check and its download client by unpinned apps,
+    # packaging's markers by a pinned update; an unchanged pinned app needs neither.
+    from ...runtime.download import Client
+    from .index_check import Verdict
 
 REQUIREMENTS_FILE = registry.PIP.file
 TEST_REQUIREMENTS_FILE = "requirements-test.txt"
@@ -131,6 +135,8 @@ class Pip(PackageManager[PipInputs]):
 
     def _client(self) -> Client:
         if self._index_client is None:
+            from .index_check import index_client
+
             self._index_client = index_client(self.env)
         return self._index_client
 
@@ -205,6 +211,8 @@ class Pip(PackageManager[PipInputs]):
         if plan.install:
             ctx.output.step(INSTALLING)
             dists.update(self._distributions(self._pip_install()))
+        from ...python_version.markers import marker_environment
+
         metadata = distributions.installed_requirements(self.site)
         marker_env = marker_environment(  # as pip in the app's Python on this machine
             str(self.python),
@@ -279,6 +287,8 @@ class Pip(PackageManager[PipInputs]):
         observed: Mapping[tuple[str, str], PageRecord],
     ) -> InstallReport:
         """Run pip with its debug log; keep the record of the pages it read."""
+        from .index_check import record_resolution
+
         with index.pip_log() as log:
             report = self._named(run, log)
             pages = record_resolution(

@@ -15,7 +15,6 @@ from ... import config
 from ...context import BuildContext
 from ...errors import MovingReferenceUnresolvable
 from ...requirements import split_vcs_url
-from ...runtime.download import Client, DownloadError
 
 
 def _git_commit(ctx: BuildContext, url: str) -> str:
@@ -38,6 +37,8 @@ def _git_commit(ctx: BuildContext, url: str) -> str:
 def _archive_digest(ctx: BuildContext, url: str) -> str:
     """Fetched as pip would fetch it: with the credentials in the URL or in .netrc, and
     the build machine's trust and proxy settings (the download client does both)."""
+    from ...runtime.download import Client, DownloadError  # an app without one never loads it
+
     try:
         with Client(ctx.host_env) as client:
             return client.digest(url)
