@@ -222,7 +222,7 @@ class Pip:
     install_req_from_parsed_requirement: Any
 
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # tests/unit/requirements/ -> the checkout
 PIP_PIN = re.compile(r"^pip==(\S+) --hash=sha256:([0-9a-f]{64})$", re.MULTILINE)
 
 
