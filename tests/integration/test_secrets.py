@@ -16,7 +16,6 @@ request carries the expected credentials.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import html
 import os
@@ -124,8 +123,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not found")
 
 
-@functools.cache
 def _wheel_dir(root: Path) -> Path:
+    """The index's one wheel, built for each test: a passing test's tmp_path is
+    removed (pyproject.toml), so a later test can get the same path back, empty (a
+    cache of this function by path served that test an index with no wheel)."""
     build_wheel(root, "secretpkg", "1.0")
     return root
 
