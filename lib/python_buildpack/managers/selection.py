@@ -19,19 +19,17 @@ from .base import PackageManager
 # Where the class of each registry entry is (tests/unit/managers/test_registry.py
 # checks that each is the entry's).
 CLASSES = {
-    "pip": "managers.pip.manager:Pip",
-    "pipenv": "managers.lockfile.pipenv:Pipenv",
-    "poetry": "managers.lockfile.poetry:Poetry",
-    "uv": "managers.lockfile.uv:Uv",
+    "pip": (".pip.manager", "Pip"),
+    "pipenv": (".lockfile.pipenv", "Pipenv"),
+    "poetry": (".lockfile.poetry", "Poetry"),
+    "uv": (".lockfile.uv", "Uv"),
 }
 
 
 def manager_class(entry: registry.ManagerEntry) -> type[PackageManager[Any]]:
     """The class of `entry`, its module imported now."""
-    module, name = CLASSES[entry.name].split(":")
-    cls: type[PackageManager[Any]] = getattr(
-        importlib.import_module(f"{__package__.rpartition('.')[0]}.{module}"), name
-    )
+    module, name = CLASSES[entry.name]
+    cls: type[PackageManager[Any]] = getattr(importlib.import_module(module, __package__), name)
     return cls
 
 
