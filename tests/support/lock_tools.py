@@ -14,7 +14,6 @@ Two versions of one app, for each tool:
 
 from __future__ import annotations
 
-import os
 import platform
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ import pytest
 
 from python_buildpack.managers.pip import tool as pip_tool
 from support.index_server import IndexServer, serve_index
-from support.pinned_tools import pinned_tool
+from support.pinned_tools import pinned_tool, scratch_env
 from support.wheels import build_wheel
 
 TOOLS = ("uv", "poetry", "pipenv")
@@ -141,24 +140,12 @@ def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexServe
 def tool_env(home: Path, index_url: str) -> dict[str, str]:
     """No config of this machine; every cache in the test's own directory."""
     return {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
-        "HOME": str(home),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "LANG": "C.UTF-8",
-        "PIP_CONFIG_FILE": os.devnull,
+        **scratch_env(home),
         "UV_NO_CONFIG": "1",
         "UV_DEFAULT_INDEX": index_url,
         "UV_PYTHON": sys.executable,
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_CACHE_DIR": str(home / "uv-cache"),
-        "POETRY_CACHE_DIR": str(home / "poetry-cache"),
-        "POETRY_VIRTUALENVS_IN_PROJECT": "true",
-        "PIPENV_CACHE_DIR": str(home / "pipenv-cache"),
-        "PIPENV_VENV_IN_PROJECT": "1",
-        "PIPENV_IGNORE_VIRTUALENVS": "1",
-        "PIPENV_NOSPIN": "1",
-        "PIPENV_VERBOSITY": "-1",
     }
 
 

@@ -19,7 +19,6 @@ import os
 import platform
 import shutil
 import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from python_buildpack import config
 from support.buildpack import App, Result, new_app, write_tree
 from support.cache_checks import assert_equals_clean, report
 from support.index_server import IndexServer
-from support.pinned_tools import pinned_tool
+from support.pinned_tools import pinned_tool, scratch_env
 from support.wheels import build_wheel
 
 PYTHON_VERSION = platform.python_version()
@@ -163,20 +162,8 @@ def _tool_env(home: Path, index_url: str | None) -> dict[str, str]:
     """No config of this machine but its trust settings; every cache and virtualenv
     in a scratch directory. `index_url` None: the project's own (PyPI)."""
     env = {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
-        "HOME": str(home),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "LANG": "C.UTF-8",
-        "PIP_CONFIG_FILE": os.devnull,
-        "POETRY_CACHE_DIR": str(home / "poetry-cache"),
+        **scratch_env(home),
         "POETRY_CONFIG_DIR": str(home / "poetry-config"),
-        "POETRY_VIRTUALENVS_IN_PROJECT": "true",
-        "PIPENV_CACHE_DIR": str(home / "pipenv-cache"),
-        "PIPENV_VENV_IN_PROJECT": "1",
-        "PIPENV_IGNORE_VIRTUALENVS": "1",
-        "PIPENV_NOSPIN": "1",
-        "PIPENV_VERBOSITY": "-1",
         "PIPENV_YES": "1",
     }
     env.update({k: v for k, v in os.environ.items() if k in config.TRUST_AND_PROXY_VARS})

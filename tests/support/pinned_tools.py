@@ -26,6 +26,26 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "test-tools"
 
 
+def scratch_env(home: Path) -> dict[str, str]:
+    """What every run of a pinned tool by the tests starts from: this Python first on
+    PATH, no configuration of this machine, every cache and virtualenv under `home`."""
+    return {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "LANG": "C.UTF-8",
+        "PIP_CONFIG_FILE": os.devnull,
+        "POETRY_CACHE_DIR": str(home / "poetry-cache"),
+        "POETRY_VIRTUALENVS_IN_PROJECT": "true",
+        "PIPENV_CACHE_DIR": str(home / "pipenv-cache"),
+        "PIPENV_VENV_IN_PROJECT": "1",
+        "PIPENV_IGNORE_VIRTUALENVS": "1",
+        "PIPENV_NOSPIN": "1",
+        "PIPENV_VERBOSITY": "-1",
+    }
+
+
 def pinned_tool(name: str) -> Path:
     """The command of the pinned `name` (uv, poetry, pipenv), run by this Python."""
     context = BuildContext(
