@@ -2,12 +2,13 @@
 
 Dokku and herokuish mount CACHE_DIR as a volume: hard links between it and
 BUILD_DIR fail with EXDEV, so the buildpack copies instead, says so once, and the
-cached build must still equal a clean one. /dev/shm is a tmpfs here and in CI.
+cached build must still equal a clean one. The second filesystem is /dev/shm (a tmpfs
+here and in CI) or the system's temp dir, whichever the build dirs are not on
+(support/filesystems.py).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,27 +29,23 @@ from support.cache_checks import (
     report,
     tamper_keeping_size_and_mtime,
 )
+from support.filesystems import other_filesystem
 from support.wheels import build_wheel
 
 pytestmark = pytest.mark.slow
 
 COPYING = "Cache is on another filesystem than the build: copying instead of hard-linking"
 RUNTIME_CHANGED = "The cached copy of the runtime does not match what was saved with it"
-SHM = Path("/dev/shm")
 
 
 @pytest.fixture
 def cache_elsewhere(tmp_path: Path) -> Iterator[Path]:
     """A CACHE_DIR on another filesystem than the BUILD_DIRs (under tmp_path)."""
-    if not SHM.is_dir():
-        pytest.skip("no /dev/shm: no second filesystem to put the cache on")
-    if os.stat(SHM).st_dev == os.stat(tmp_path).st_dev:
-        pytest.skip("/dev/shm and the build dirs are on one filesystem (same st_dev)")
-    free = os.statvfs(SHM)
-    if free.f_bavail * free.f_frsize < 512 * 2**20:
-        # Docker gives containers 64 MB of /dev/shm unless told otherwise.
-        pytest.skip("/dev/shm has less than 512 MB free: too small for a cached runtime")
-    root = Path(tempfile.mkdtemp(dir=SHM, prefix="buildpack-test-cache-"))
+    # Docker gives containers 64 MB of /dev/shm unless told otherwise.
+    elsewhere = other_filesystem(tmp_path, needs=512 * 2**20)
+    if elsewhere is None:
+        pytest.skip("no second filesystem with 512 MB free (a cached runtime) for the cache")
+    root = Path(tempfile.mkdtemp(dir=elsewhere, prefix="buildpack-test-cache-"))
     try:
         yield root / "cache"
     finally:
