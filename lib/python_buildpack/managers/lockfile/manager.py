@@ -245,7 +245,7 @@ class LockfileManager(PackageManager[LockfileInputs]):
                 self.entry.name,
                 python=python_executable(self.ctx),
                 python_version=str(self.python),
-                pip_wheel=pip_tool.bundled_pip(self.ctx.python_dir, self.python.major_minor),
+                pip_wheel=pip_tool.runnable_bundled_pip(self.ctx, self.python.major_minor),
                 index_url=self.ctx.host_env.get("PYTHON_TOOLS_INDEX_URL"),
             )
         return self.tool

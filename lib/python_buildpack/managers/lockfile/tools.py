@@ -202,7 +202,7 @@ def install_tool(
 ) -> InstalledTool:
     """The tool `name` (uv, poetry, pipenv) from requirements/<name>.txt, installed
     in a venv of `python` (the app's runtime Python, by its run-time path) by the
-    venv's Python running `pip_wheel` (`pip.tool.bundled_pip(ctx.python_dir, X.Y)`), or
+    venv's Python running `pip_wheel` (`pip.tool.runnable_bundled_pip(ctx, X.Y)`), or
     reused from CACHE_DIR. `index_url`: where the pinned wheels come from (default:
     pip's, PyPI)."""
     pins = read_tool_pins(ctx.buildpack_dir, name)

@@ -14,7 +14,7 @@ from ..pip import tool as pip_tool
 
 def uninstall(ctx: BuildContext, major_minor: str, names: Sequence[str], tool: str) -> None:
     """`pip uninstall --yes NAMES`; `tool` is the manager the log names on failure."""
-    wheel = pip_tool.bundled_pip(ctx.python_dir, major_minor)
+    wheel = pip_tool.runnable_bundled_pip(ctx, major_minor)
     shown = f"pip uninstall --yes {' '.join(sorted(names))}"
     argv = pip_tool.own_pip(python_executable(ctx), wheel, "uninstall", "--yes", *sorted(names))
     ctx.output.info(f"Running '{shown}'")

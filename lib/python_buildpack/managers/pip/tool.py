@@ -7,11 +7,20 @@ app's pip settings play no part here, so an app that installs with PIP_NO_INDEX
 still gets its pip. The same bundled pip, in the same environment, installs the
 lockfile managers' tools and uninstalls for Poetry and Pipenv
 (managers/lockfile/tools.py, uninstall.py).
+
+It runs from an unpacked copy in the buildpack's own directory (.cache/bootstrap/),
+not from the wheel: Python compiles what it imports from a zip on every run (about
+1 s of a cold build's 3.9) and keeps bytecode for a directory, as it does for the
+buildpack's own code. Where that directory can't be written, from the wheel.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+import tempfile
+import zipfile
 from pathlib import Path
 
 from ... import config
@@ -60,8 +69,48 @@ def bundled_pip(python_home: Path, major_minor: str) -> Path:
     return wheels[-1]
 
 
+def runnable_bundled_pip(ctx: BuildContext, major_minor: str) -> Path:
+    """Where the buildpack runs the bundled pip from (`own_pip`): its unpacked copy."""
+    return unpacked(bundled_pip(ctx.python_dir, major_minor), ctx.buildpack_dir)
+
+
+def unpacked(wheel: Path, buildpack_dir: Path) -> Path:
+    """pip's package from `wheel`, unpacked once into buildpack_dir/.cache/bootstrap
+    (named by the wheel's hash; made whole in a temporary directory, then renamed),
+    or `wheel` itself if that fails. Without the wheel's .dist-info: pip would take
+    the copy for an installed pip and remove it when it installs the pinned one."""
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()[:16]
+    root = buildpack_dir / ".cache" / "bootstrap"
+    target = root / f"{wheel.stem}-{digest}"
+    if _complete(target):
+        return target
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".unpacking-"))
+    except OSError:
+        return wheel
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(tmp, [n for n in archive.namelist() if n.startswith("pip/")])
+        tmp.chmod(0o755)  # mkdtemp's 0700 would hide it from the other users who build
+        tmp.rename(target)  # another build may have been first: then use its copy
+    except (OSError, zipfile.BadZipFile):
+        pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target if _complete(target) else wheel
+
+
+def _complete(copy: Path) -> bool:
+    try:
+        return (copy / "pip" / "__main__.py").is_file()
+    except OSError:  # another user's copy that this one may not read
+        return False
+
+
 def own_pip(python: Path, wheel: Path, *args: str) -> list[str]:
-    """`python` running pip from `wheel` (`bundled_pip`): the app's Python may have
+    """`python` running pip from `wheel` (`runnable_bundled_pip`: a wheel or an
+    unpacked copy of one): the app's Python may have
     no pip of its own, and its own pip is the app's business."""
     return [str(python), f"{wheel}/pip", *args]
 
@@ -89,7 +138,7 @@ def install_pip(ctx: BuildContext, major_minor: str) -> str:
     pin = pip_pin(ctx)
     ctx.output.step(f"Installing pip {pin.version}")
     wheel = pip_wheel(ctx)
-    bundled = bundled_pip(ctx.python_dir, major_minor)
+    bundled = runnable_bundled_pip(ctx, major_minor)
     argv = own_pip(
         python_executable(ctx),
         bundled,
