@@ -6,9 +6,11 @@ cache is whole or absent, never half."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -110,6 +112,10 @@ class KillPoint:
     old_manifest_kept: bool = True
     # Only an unpinned line makes pip's dry run part of the update.
     unpinned: bool = False
+    # Built on a disk, not a tmpfs: the point lasts as long as an fsync, which a
+    # tmpfs returns from at once (polling every millisecond then missed it five
+    # times running).
+    on_disk: bool = False
 
 
 def _in_log(text: str) -> Callable[[Path, Callable[[], str]], bool]:
@@ -151,12 +157,31 @@ KILL_POINTS: dict[str, KillPoint] = {
         ),
         not_yet=None,
         old_manifest_kept=False,
+        on_disk=True,
     ),
 }
 
 
 def _output(running: RunningBuild) -> str:
     return running.output
+
+
+@pytest.fixture
+def disk_dir(tmp_path: Path) -> Iterator[Callable[[], Path]]:
+    """A directory on the temp dir's filesystem when tmp_path is in memory
+    (support/filesystems.py), removed after the test; else tmp_path."""
+    made: list[Path] = []
+
+    def make() -> Path:
+        disk = Path(tempfile.gettempdir())
+        if os.stat(disk).st_dev == os.stat(tmp_path).st_dev:
+            return tmp_path
+        made.append(Path(tempfile.mkdtemp(dir=disk, prefix="buildpack-kill-test-")))
+        return made[-1]
+
+    yield make
+    for path in made:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _kill_at(app: App, cache: Path, kill_point: KillPoint, attempts: int = 5) -> RunningBuild:
@@ -177,10 +202,10 @@ def _kill_at(app: App, cache: Path, kill_point: KillPoint, attempts: int = 5) ->
 
 @pytest.mark.parametrize("point", sorted(KILL_POINTS))
 def test_build_killed_leaves_a_whole_cache_and_the_next_build_equals_clean(
-    simple_big: BuiltApp, tmp_path: Path, point: str
+    simple_big: BuiltApp, tmp_path: Path, disk_dir: Callable[[], Path], point: str
 ) -> None:
     kill_point = KILL_POINTS[point]
-    app, cache = simple_big.copy(tmp_path)
+    app, cache = simple_big.copy(disk_dir() if kill_point.on_disk else tmp_path)
     manifest = cache / "python" / "manifest.json"
     old_manifest = manifest.read_bytes()
 
