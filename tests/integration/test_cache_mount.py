@@ -9,7 +9,6 @@ here and in CI) or the system's temp dir, whichever the build dirs are not on
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,11 +44,10 @@ def cache_elsewhere(tmp_path: Path) -> Iterator[Path]:
     elsewhere = other_filesystem(tmp_path, needs=512 * 2**20)
     if elsewhere is None:
         pytest.skip("no second filesystem with 512 MB free (a cached runtime) for the cache")
-    root = Path(tempfile.mkdtemp(dir=elsewhere, prefix="buildpack-test-cache-"))
-    try:
-        yield root / "cache"
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with tempfile.TemporaryDirectory(
+        dir=elsewhere, prefix="buildpack-test-cache-", ignore_cleanup_errors=True
+    ) as root:
+        yield Path(root) / "cache"
 
 
 def test_cache_on_another_filesystem_builds_reuses_and_updates(

@@ -5,8 +5,8 @@ cache is whole or absent, never half."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -35,6 +35,7 @@ from support.cache_checks import (
     start_build,
     status_after_kill,
 )
+from support.filesystems import same_filesystem
 from support.wheels import build_wheel
 
 pytestmark = pytest.mark.slow
@@ -170,18 +171,18 @@ def _output(running: RunningBuild) -> str:
 def disk_dir(tmp_path: Path) -> Iterator[Callable[[], Path]]:
     """A directory on the temp dir's filesystem when tmp_path is in memory
     (support/filesystems.py), removed after the test; else tmp_path."""
-    made: list[Path] = []
+    with contextlib.ExitStack() as made:
 
-    def make() -> Path:
-        disk = Path(tempfile.gettempdir())
-        if os.stat(disk).st_dev == os.stat(tmp_path).st_dev:
-            return tmp_path
-        made.append(Path(tempfile.mkdtemp(dir=disk, prefix="buildpack-kill-test-")))
-        return made[-1]
+        def make() -> Path:
+            disk = tempfile.gettempdir()
+            if same_filesystem(disk, tmp_path):
+                return tmp_path
+            scratch = tempfile.TemporaryDirectory(
+                dir=disk, prefix="buildpack-kill-test-", ignore_cleanup_errors=True
+            )
+            return Path(made.enter_context(scratch))
 
-    yield make
-    for path in made:
-        shutil.rmtree(path, ignore_errors=True)
+        yield make
 
 
 def _kill_at(app: App, cache: Path, kill_point: KillPoint, attempts: int = 5) -> RunningBuild:

@@ -26,10 +26,14 @@ def free_bytes(path: Path) -> int:
     return stat.f_bavail * stat.f_frsize
 
 
+def same_filesystem(a: Path | str, b: Path | str) -> bool:
+    return os.stat(a).st_dev == os.stat(b).st_dev
+
+
 def memory_scratch() -> Path | None:
     """/dev/shm, when it is a separate, writable filesystem with room for the run."""
     try:
-        if os.stat(SHM).st_dev == os.stat(tempfile.gettempdir()).st_dev:
+        if same_filesystem(SHM, tempfile.gettempdir()):
             return None
         if not os.access(SHM, os.W_OK | os.X_OK) or free_bytes(SHM) < SCRATCH_NEEDS:
             return None
@@ -41,11 +45,10 @@ def memory_scratch() -> Path | None:
 def other_filesystem(than: Path, *, needs: int) -> Path | None:
     """A writable directory on another filesystem than `than`, with `needs` bytes
     free: /dev/shm or the system's temp dir, whichever `than` is not on."""
-    here = os.stat(than).st_dev
     for candidate in (SHM, Path(tempfile.gettempdir())):
         try:
             if (
-                os.stat(candidate).st_dev != here
+                not same_filesystem(candidate, than)
                 and os.access(candidate, os.W_OK | os.X_OK)
                 and free_bytes(candidate) >= needs
             ):
