@@ -9,16 +9,16 @@ lockfile managers' tools and uninstalls for Poetry and Pipenv
 (managers/lockfile/tools.py, uninstall.py).
 
 It runs from an unpacked copy in the buildpack's own directory (.cache/bootstrap/),
-not from the wheel: Python compiles what it imports from a zip on every run (about
-1 s of a cold build's 3.9) and keeps bytecode for a directory, as it does for the
-buildpack's own code. Where that directory can't be written, from the wheel.
+not from the wheel: Python compiles what it imports from a zip on every run (a
+one-package cold build took 3.8 s so, 3.2 s from the copy) and keeps bytecode for a
+directory, as it does for the buildpack's own code. Where that directory can't be
+written, from the wheel.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -86,18 +86,15 @@ def unpacked(wheel: Path, buildpack_dir: Path) -> Path:
         return target
     try:
         root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".unpacking-"))
-    except OSError:
-        return wheel
-    try:
-        with zipfile.ZipFile(wheel) as archive:
-            archive.extractall(tmp, [n for n in archive.namelist() if n.startswith("pip/")])
-        tmp.chmod(0o755)  # mkdtemp's 0700 would hide it from the other users who build
-        tmp.rename(target)  # another build may have been first: then use its copy
+        with tempfile.TemporaryDirectory(
+            dir=root, prefix=".unpacking-", ignore_cleanup_errors=True
+        ) as tmp:
+            with zipfile.ZipFile(wheel) as archive:
+                archive.extractall(tmp, [n for n in archive.namelist() if n.startswith("pip/")])
+            Path(tmp).chmod(0o755)  # not mkdtemp's 0700: other users who build run it too
+            Path(tmp).rename(target)  # another build may have been first: then use its copy
     except (OSError, zipfile.BadZipFile):
         pass
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return target if _complete(target) else wheel
 
 
