@@ -292,6 +292,8 @@ def test_unchanged_rebuild_reuses_the_cache_and_runs_no_installer(
     })
     with serve_directory(served) as base:
         app.config["PIP_FIND_LINKS"] = f"{base}/"
+        # pip gives up on the stopped server at once instead of retrying for seconds.
+        app.config["PIP_RETRIES"] = "0"
         first, _ = build_ok(app, cache)
 
     # The wheelhouse is gone (its server stopped, the same URL configured): any
