@@ -47,8 +47,8 @@ def _publish(directory: Path) -> None:
 
 
 def _on_index(app: App, index: IndexServer) -> None:
-    """The app installs from `index` (not the fixture's wheelhouse); pip gives up on
-    a failing page at once instead of retrying for seconds."""
+    """The app installs from `index` (not the fixture's wheelhouse); pip and the page
+    check give up on a failing page at once instead of retrying for seconds."""
     app.config.pop("PIP_NO_INDEX", None)
     app.config.pop("PIP_FIND_LINKS", None)
     app.config.update({"PIP_INDEX_URL": index.url, "PIP_RETRIES": "0"})

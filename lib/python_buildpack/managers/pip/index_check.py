@@ -48,6 +48,7 @@ WORKERS = POOL_SIZE
 # 5xx, 429) is asked again after 0.25 s, then 0.5, 1, 2 and 4 s, while the check is
 # within `timeout` of its start: pip's retries (5, backoff factor 0.25: its urllib3
 # waits 0, 0.5, 1, 2, 4 s), so that a blip costs a fraction of a second, not a dry run.
+# An app that sets PIP_RETRIES gets that many here too, as from pip.
 RETRIES = 5
 BACKOFF = 0.25
 
@@ -182,12 +183,23 @@ def index_client(
     resolve: Resolve | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Client:
-    """The Client the check and the recording use: pip's retries, a connection per worker."""
+    """The Client the check and the recording use: pip's retries, a connection per
+    worker. `trust_env`: the environment the app's pip runs in."""
     extra = {"resolve": resolve} if resolve is not None else {}
     return Client(
         trust_env, timeouts=Timeouts(connect=timeout, read=timeout),
-        retries=RETRIES, backoff=BACKOFF, sleep=sleep, connections=WORKERS, **extra,
+        retries=pip_retries(trust_env), backoff=BACKOFF, sleep=sleep, connections=WORKERS,
+        **extra,
     )  # fmt: skip
+
+
+def pip_retries(env: Mapping[str, str]) -> int:
+    """pip's --retries as `env` sets it (PIP_RETRIES; below 0, urllib3 tries once as
+    for 0), else pip's default. pip itself refuses a value that is not a number."""
+    try:
+        return max(int(env.get("PIP_RETRIES", "")), 0)
+    except ValueError:
+        return RETRIES
 
 
 def page_fetch(client: Client, timeout: float) -> Fetch:

@@ -188,6 +188,22 @@ def test_an_index_answering_500_fails_the_check_after_retrying_as_pip_does(
     assert verdict.describe().startswith("Could not check 2 project pages on 1 index: ")
 
 
+@pytest.mark.parametrize(("setting", "asked"), [("1", 2), ("0", 1), ("-1", 1), ("many", 6)])
+def test_the_apps_pip_retries_setting_is_followed_as_pip_follows_it(
+    index: IndexServer, setting: str, asked: int
+) -> None:
+    record = baseline([index.url], ["idna"])
+    index.fail_with = 500
+    index.requests.clear()
+    pauses: list[float] = []
+    fetch = client_fetch({"PIP_RETRIES": setting}, 5, sleep=pauses.append)
+    verdict = check_pages(record, urls_of([index.url]), trust_env={}, fetch=fetch)
+    assert verdict.status == "failed"
+    # Not a number (pip refuses it): pip's default, 5 retries.
+    assert index.requests["/simple/idna/"] == asked
+    assert pauses == [0.25, 0.5, 1.0, 2.0, 4.0][: asked - 1]
+
+
 def test_a_refused_connection_fails_the_check(index: IndexServer) -> None:
     record = baseline([index.url], ["idna"])
     index.refuse_connections()
