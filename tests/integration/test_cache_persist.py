@@ -38,7 +38,9 @@ from support.wheels import build_wheel
 
 from .conftest import UV_APP_DEPS
 
-pytestmark = pytest.mark.slow
+# On one pytest-xdist worker with test_uv.py, which starts from the same `uv_built`:
+# the first builds and the clean builds to compare with are made once, not on both.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("built-once")]
 
 ARCHIVERS = ("tar", "zip", "unzip", "cp")
 

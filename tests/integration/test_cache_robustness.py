@@ -38,7 +38,9 @@ from support.cache_checks import (
 from support.filesystems import same_filesystem
 from support.wheels import build_wheel
 
-pytestmark = pytest.mark.slow
+# On one pytest-xdist worker (`--dist loadgroup`): the session's first builds below,
+# and the clean builds the tests compare with, are then made once, not on both.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("robustness")]
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from support.wheels import build_wheel
 
 from .conftest import UV_APP_DEPS
 
-pytestmark = pytest.mark.slow
+# With test_cache_persist.py, on one worker: `uv_built` is made once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("built-once")]
 
 
 @pytest.fixture

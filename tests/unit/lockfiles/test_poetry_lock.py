@@ -17,7 +17,9 @@ from support.lock_tools import (
 )
 from support.wheels import build_wheel
 
-pytestmark = pytest.mark.slow
+# The modules using `locked` (support/lock_tools.py) on one pytest-xdist worker: each
+# project is locked once, not by both workers.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("locked-projects")]
 HERE = Target(PYTHON_VERSION)
 
 

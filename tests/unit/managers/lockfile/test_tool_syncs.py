@@ -17,7 +17,9 @@ from python_buildpack.lockfiles.model import LockedSet
 from python_buildpack.managers.lockfile import LockfileManager, Pipenv, Poetry, Uv
 from support.lock_tools import LOCKFILES, PROJECT_FILES, PYTHON_VERSION, LockedProjects, run_tool
 
-pytestmark = pytest.mark.slow
+# The modules using `locked` (support/lock_tools.py) on one pytest-xdist worker: each
+# project is locked once, not by both workers.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("locked-projects")]
 HERE = Target(PYTHON_VERSION)
 MANAGERS: dict[str, type[LockfileManager]] = {"uv": Uv, "poetry": Poetry, "pipenv": Pipenv}
 
