@@ -18,6 +18,7 @@ import pytest
 
 from python_buildpack.runtime.pool import POOL_SIZE
 from support.buildpack import App, distributions
+from support.built_apps import BuiltApp, build_once
 from support.cache_checks import (
     RESTORING,
     assert_equals_clean,
@@ -28,7 +29,7 @@ from support.cache_checks import (
 from support.index_server import IndexServer, serve_index
 from support.wheels import build_wheel
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("index-check")]
 
 NO_PROXY = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 # requirements.txt: a range, an unpinned line, a pin; alpha and beta bring
@@ -56,13 +57,56 @@ def _on_index(app: App, index: IndexServer) -> None:
     app.write({"requirements.txt": REQUIREMENTS})
 
 
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[IndexServer]:
-    files = tmp_path / "index-files"
-    files.mkdir()
+# Most tests start from one first build on one index: both made once for the module,
+# on one pytest-xdist worker. Each test gets the index as it was for that build
+# (`IndexServer.reset`, same URL), and a copy of the app and its CACHE_DIR
+# (support/built_apps.py), which it changes as it likes.
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    files = tmp_path_factory.mktemp("index-published")
     _publish(files)
-    with serve_index(files) as served:
+    return files
+
+
+@pytest.fixture(scope="module")
+def shared_index(
+    tmp_path_factory: pytest.TempPathFactory, published: Path
+) -> Iterator[IndexServer]:
+    with serve_index(tmp_path_factory.mktemp("index-files")) as served:
+        served.reset(published)
         yield served
+
+
+@pytest.fixture
+def index(shared_index: IndexServer, published: Path) -> IndexServer:
+    shared_index.reset(published)
+    return shared_index
+
+
+@pytest.fixture(scope="module")
+def first_on_index(
+    tmp_path_factory: pytest.TempPathFactory,
+    runtime_mirror: tuple[Path, str],
+    shared_index: IndexServer,
+    published: Path,
+) -> BuiltApp:
+    """The app's first build, with an empty cache, on the index as published."""
+    shared_index.reset(published)
+    built = build_once(
+        tmp_path_factory.mktemp("index-app"),
+        runtime_mirror,
+        lambda app, _: _on_index(app, shared_index),
+    )
+    assert distributions(built.build_dir)["alpha"] == "1.1"
+    return built
+
+
+@pytest.fixture
+def started(first_on_index: BuiltApp, index: IndexServer, tmp_path: Path) -> tuple[App, Path]:
+    """(a copy of the first build's app, of its CACHE_DIR), the index as then."""
+    return first_on_index.copy(tmp_path)
 
 
 def _ran_pip(build_dir: Path, cache: Path, app: App) -> bool:
@@ -123,10 +167,9 @@ def test_unchanged_rebuild_checks_every_page_over_a_few_kept_alive_connections(
 
 
 def test_benchmark_switch_asks_pip_and_keeps_the_cache(
-    app: App, index: IndexServer, tmp_path: Path
+    started: tuple[App, Path], index: IndexServer, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    _first_build(app, index, cache)
+    app, cache = started
     app.config["PYTHON_BUILDPACK_INDEX_CHECK"] = "off"
 
     second, result = build_ok(app, cache)
@@ -148,10 +191,9 @@ def _rebuild_after(app: App, cache: Path, changed: str) -> Path:
 
 
 def test_new_release_of_a_dependency_is_installed_by_the_next_build(
-    app: App, index: IndexServer, tmp_path: Path
+    started: tuple[App, Path], index: IndexServer, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    _first_build(app, index, cache)
+    app, cache = started
     index.add(build_wheel(tmp_path / "new", "delta", "1.1"))
 
     second = _rebuild_after(app, cache, "delta")
@@ -163,10 +205,9 @@ def test_new_release_of_a_dependency_is_installed_by_the_next_build(
 
 
 def test_release_outside_the_range_reuses_the_cache_and_remembers_the_new_page(
-    app: App, index: IndexServer, tmp_path: Path
+    started: tuple[App, Path], index: IndexServer, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    _first_build(app, index, cache)
+    app, cache = started
     index.add(build_wheel(tmp_path / "new", "alpha", "2.0", requires=["delta"]))
 
     second, result = build_ok(app, cache)
@@ -181,10 +222,9 @@ def test_release_outside_the_range_reuses_the_cache_and_remembers_the_new_page(
 
 
 def test_yanked_release_is_replaced_by_the_next_build(
-    app: App, index: IndexServer, tmp_path: Path
+    started: tuple[App, Path], index: IndexServer, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    _first_build(app, index, cache)
+    app, cache = started
     index.yank("alpha-1.1-py3-none-any.whl", "broken")
 
     second = _rebuild_after(app, cache, "alpha")
@@ -193,10 +233,9 @@ def test_yanked_release_is_replaced_by_the_next_build(
 
 
 def test_new_file_of_the_same_version_is_installed_by_the_next_build(
-    app: App, index: IndexServer, tmp_path: Path
+    started: tuple[App, Path], index: IndexServer, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    _first_build(app, index, cache)
+    app, cache = started
     # A wheel for this Python exactly: pip prefers it to the py3 one of the same version.
     tag = f"py{sys.version_info.major}{sys.version_info.minor}"
     index.add(
@@ -214,10 +253,9 @@ def test_new_file_of_the_same_version_is_installed_by_the_next_build(
 
 
 def test_changed_index_url_gives_what_a_clean_build_gives(
-    app: App, index: IndexServer, tmp_path: Path
+    started: tuple[App, Path], index: IndexServer, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    _first_build(app, index, cache)
+    app, cache = started
     other_files = tmp_path / "other-files"
     _publish(other_files)
     build_wheel(other_files, "epsilon", "2.0")
@@ -247,10 +285,9 @@ def test_index_without_validators_still_gives_exact_results(app: App, tmp_path: 
 
 @pytest.mark.parametrize("failure", ["500", "connection refused"])
 def test_failing_index_falls_back_to_pip_and_never_reuses_silently(
-    app: App, index: IndexServer, tmp_path: Path, failure: str
+    started: tuple[App, Path], index: IndexServer, tmp_path: Path, failure: str
 ) -> None:
-    cache = tmp_path / "cache"
-    _first_build(app, index, cache)
+    app, cache = started
     if failure == "500":
         index.fail_with = 500
         words = "HTTP 500"

@@ -19,6 +19,8 @@ What a test can change while it runs:
 - `gzip_pages`: True compresses pages for a client sending `Accept-Encoding: gzip`;
 - `fail_with`: an HTTP status answered to every request (None: serve normally);
 - `refuse_connections()` / `accept_connections()`: the port refuses, then listens again;
+- `reset(files)`: the files, yanks, failures, delay and counts as they were at the start,
+  and listening, for the next test sharing the server;
 - `drop_reused`: True closes a kept-alive connection, with no answer, when a second
   request arrives on it, as a server whose keep-alive timeout ran out just then does.
 
@@ -147,6 +149,24 @@ class IndexServer:
     def yank(self, filename: str, reason: str = "") -> None:
         self.yanked[filename] = reason
         self._touch(project_of(filename))
+
+    def reset(self, files: Path) -> None:
+        """Serve a copy of `files` again, with nothing yanked, failing or counted, and
+        listening: a server kept for several tests, one after the other, as each found
+        it. Its URL stays, so what a build recorded from it then still holds."""
+        for path in self.directory.iterdir():
+            path.unlink()
+        for path in files.iterdir():
+            shutil.copy2(path, self.directory / path.name)
+        self.yanked.clear()
+        self.requests.clear()
+        self.received.clear()
+        self.connections = self.resumed = 0
+        self.fail_with = None
+        self.delay = 0.0
+        self.drop_reused = False
+        if self._server is None:
+            self.accept_connections()
 
     def refuse_connections(self) -> None:
         """Stop listening: connections to the same URL are now refused."""

@@ -81,6 +81,26 @@ def test_failing_and_refusing_index(wheels: Path) -> None:
         assert get(index.page_url("idna"))[0] == 200
 
 
+def test_reset_serves_the_first_files_again_as_they_were(wheels: Path, tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    served.mkdir()
+    with serve_index(served) as index:
+        index.reset(wheels)
+        _, headers, page = get(index.page_url("idna"))
+        index.add(build_wheel(tmp_path / "new", "idna", "3.8"))
+        index.yank("idna-3.7-py3-none-any.whl", "broken")
+        index.fail_with = 500
+        assert get(index.page_url("idna"))[0] == 500
+        index.refuse_connections()
+
+        index.reset(wheels)
+
+        assert index.requests == {} and index.connections == 0
+        status, after, again = get(index.page_url("idna"))
+        assert (status, again, after["ETag"]) == (200, page, headers["ETag"])
+        assert sorted(p.name for p in served.iterdir()) == ["idna-3.7-py3-none-any.whl"]
+
+
 def test_https_with_a_self_signed_certificate(wheels: Path, tmp_path: Path) -> None:
     if make_certificate(tmp_path) is None:
         pytest.skip("no openssl command")
