@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from python_buildpack.cache import CacheStore
-from support.buildpack import BIN, App, Result, assert_same_as_clean, run_bin
+from support.buildpack import BIN, App, Result, run_bin
 
 DISCARDING = "Discarding cache since:"
 UPDATING = "Updating the cached environment since:"
@@ -59,26 +59,42 @@ def reasons(output: str, header: str) -> list[str]:
 
 def python_tree_state(build_dir: Path) -> dict[str, str]:
     """Every file and directory of the whole .heroku/python prefix (site-packages,
-    bin/, share/, include/, etc/ and the rest) -> what it holds: sha256 and mode for a
-    file (.pyc by presence: it records its source's mtime, so two clean builds differ
-    there too), the target for a symlink, `dir` and mode for a directory, so that an
-    empty directory left behind by an uninstall is a difference."""
+    bin/, share/, include/, etc/ and the rest) -> what it is but its content: size
+    and mode for a file (a .pyc only by its presence and mode: it records its
+    source's mtime, so two clean builds differ there too), the target for a
+    symlink, `dir` and mode for a directory, so that an empty directory left behind
+    by an uninstall is a difference. `prefix_differences` compares the content."""
     root = build_dir / ".heroku" / "python"
     state: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         for name in sorted(dirnames + filenames):
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()
-            if path.is_symlink():
+            st = path.lstat()
+            if stat.S_ISLNK(st.st_mode):
                 state[rel] = "link:" + os.readlink(path)
             elif name in dirnames:
-                state[rel + "/"] = f"dir {path.stat().st_mode:o}"
+                state[rel + "/"] = f"dir {st.st_mode:o}"
             elif path.suffix == ".pyc":
-                state[rel] = f"pyc {path.stat().st_mode:o}"
+                state[rel] = f"pyc {st.st_mode:o}"
             else:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                state[rel] = f"{digest} {path.stat().st_mode:o}"
+                state[rel] = f"file {st.st_size} {st.st_mode:o}"
     return state
+
+
+def prefix_differences(build_dir: Path, other_dir: Path) -> list[str]:
+    """The paths in .heroku/python where two builds differ: present in one only, of
+    another kind, size or mode (python_tree_state), or of other bytes."""
+    states = python_tree_state(build_dir), python_tree_state(other_dir)
+    every = states[0].keys() | states[1].keys()
+    differ = {k for k in every if states[0].get(k) != states[1].get(k)}
+    roots = build_dir / ".heroku" / "python", other_dir / ".heroku" / "python"
+    for rel in every - differ:
+        if states[0][rel].startswith("file ") and (
+            (roots[0] / rel).read_bytes() != (roots[1] / rel).read_bytes()
+        ):
+            differ.add(rel)
+    return sorted(differ)
 
 
 def _peek(build_dir: Path, rel: str) -> str:
@@ -102,13 +118,12 @@ def assert_equals_clean(app: App, cached_build: Path) -> Path:
 
 
 def assert_same_prefix(cached_build: Path, clean_dir: Path) -> None:
-    """The whole .heroku/python of a cached build equals that of a clean build."""
-    cached_state, clean_state = python_tree_state(cached_build), python_tree_state(clean_dir)
-    every = cached_state.keys() | clean_state.keys()
-    differ = sorted(k for k in every if cached_state.get(k) != clean_state.get(k))
+    """The whole .heroku/python of a cached build equals that of a clean build (and
+    so do its distributions and the files of site-packages and bin/, which
+    support.buildpack.assert_same_as_clean alone compares)."""
+    differ = prefix_differences(cached_build, clean_dir)
     shown = {k: (_peek(cached_build, k), _peek(clean_dir, k)) for k in differ[:3]}
     assert differ == [], f"files of .heroku/python that differ from a clean build: {shown}"
-    assert_same_as_clean(cached_build, clean_dir)
 
 
 def assert_cache_whole(cache: Path) -> None:
