@@ -1,8 +1,8 @@
 """uv, Poetry and Pipenv for the tests' own use (locking test apps, checking a
 lockfile as the tool does), installed by the buildpack's own tool installer
 (managers/lockfile/tools.py) from requirements/<tool>.txt into .cache/test-tools/,
-and reused there while the pins are unchanged; and their pinned wheels, for the
-builds to install from a local index."""
+and reused there while the pins are unchanged; and their pinned wheels, which those
+installs and the builds install from, on a local index."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from python_buildpack.managers.lockfile import tools
 from python_buildpack.managers.pip import tool as pip_tool
 from python_buildpack.output import Output
 from python_buildpack.runner import SubprocessRunner
+from support.index_server import serve_index
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "test-tools"
@@ -63,13 +64,16 @@ def pinned_tool(name: str) -> Path:
     )
     version = platform.python_version()
     major_minor = ".".join(version.split(".")[:2])
-    return tools.install_tool(
-        context,
-        name,
-        python=Path(sys.executable),
-        python_version=version,
-        pip_wheel=pip_tool.bundled_pip(Path(sys.base_prefix), major_minor),
-    ).executable
+    # From the wheels the builds install (downloaded once, below), not PyPI again.
+    with serve_index(pinned_wheels(name)) as index:
+        return tools.install_tool(
+            context,
+            name,
+            python=Path(sys.executable),
+            python_version=version,
+            pip_wheel=pip_tool.bundled_pip(Path(sys.base_prefix), major_minor),
+            index_url=index.url,
+        ).executable
 
 
 def pinned_wheels(name: str) -> Path:
