@@ -26,7 +26,7 @@ import pytest
 
 from python_buildpack.managers.pip import tool as pip_tool
 from support.index_server import IndexServer, serve_index
-from support.pinned_tools import pinned_tool, scratch_env
+from support.pinned_tools import pinned_tool, pipenv_lock_env, scratch_env
 from support.wheels import build_wheel
 
 TOOLS = ("uv", "poetry", "pipenv")
@@ -160,10 +160,13 @@ def run_tool(
 ) -> subprocess.CompletedProcess[str]:
     home = project.parent / f"{project.name}-home"
     home.mkdir(exist_ok=True)
+    env = {**tool_env(home, index_url), **(extra_env or {})}
+    if executable.name == "pipenv" and args == ["lock"]:
+        env = pipenv_lock_env(env)
     result = subprocess.run(
         [str(executable), *args],
         cwd=project,
-        env={**tool_env(home, index_url), **(extra_env or {})},
+        env=env,
         capture_output=True,
         text=True,
         check=False,

@@ -13,6 +13,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from python_buildpack import config
@@ -45,6 +46,27 @@ def scratch_env(home: Path) -> dict[str, str]:
         "PIPENV_NOSPIN": "1",
         "PIPENV_VERBOSITY": "-1",
     }
+
+
+def pipenv_lock_env(env: dict[str, str]) -> dict[str, str]:
+    """`env` (from scratch_env) for `pipenv lock`: Pipenv resolves with an empty
+    virtualenv of this Python made once (VIRTUAL_ENV), instead of creating one in each
+    project (4 s a lock; 1 s so). Locking installs nothing into it; a command that
+    installs keeps scratch_env's own virtualenv in the project."""
+    venv = CACHE / f"lock-venv-{hashlib.sha256(sys.executable.encode()).hexdigest()[:16]}"
+    if not (venv / "bin" / "python").exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=CACHE, prefix=".lock-venv-"))
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp)], check=True)
+        try:
+            tmp.rename(venv)
+        except OSError:  # another worker was first
+            shutil.rmtree(tmp, ignore_errors=True)
+    locking = {k: v for k, v in env.items() if k not in _OWN_VENV}
+    return {**locking, "VIRTUAL_ENV": str(venv)}
+
+
+_OWN_VENV = ("PIPENV_VENV_IN_PROJECT", "PIPENV_IGNORE_VIRTUALENVS")
 
 
 def pinned_tool(name: str) -> Path:
