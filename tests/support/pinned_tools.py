@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from python_buildpack import config
+from python_buildpack.cache.files import exclusive
 from python_buildpack.context import BuildContext, Stack
 from python_buildpack.managers.lockfile import tools
 from python_buildpack.managers.pip import tool as pip_tool
@@ -110,13 +111,18 @@ def pinned_wheels(name: str) -> Path:
     directory = ROOT / ".cache" / "tool-wheels" / f"{name}-{key}"
     if (directory / ".complete").exists():
         return directory
-    shutil.rmtree(directory, ignore_errors=True)
-    argv = [sys.executable, "-m", "pip", "download", "--quiet", "--require-hashes", "--no-deps"]
-    argv += ["--only-binary", ":all:", "--dest", str(directory), "-r", str(pins)]
-    # No pip setting of this machine but its trust and proxy settings.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
-    env.update({k: v for k, v in os.environ.items() if k in config.TRUST_AND_PROXY_VARS})
-    env["PIP_CONFIG_FILE"] = os.devnull
-    subprocess.run(argv, env=env, check=True, capture_output=True, timeout=600)
-    (directory / ".complete").write_text("", encoding="utf-8")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    # Both pytest-xdist workers may want the same tool's wheels first: one downloads.
+    with exclusive(directory.parent / f".{directory.name}.lock"):
+        if (directory / ".complete").exists():
+            return directory
+        shutil.rmtree(directory, ignore_errors=True)
+        argv = [sys.executable, "-m", "pip", "download", "--quiet", "--require-hashes"]
+        argv += ["--no-deps", "--only-binary", ":all:", "--dest", str(directory), "-r", str(pins)]
+        # No pip setting of this machine but its trust and proxy settings.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+        env.update({k: v for k, v in os.environ.items() if k in config.TRUST_AND_PROXY_VARS})
+        env["PIP_CONFIG_FILE"] = os.devnull
+        subprocess.run(argv, env=env, check=True, capture_output=True, timeout=600)
+        (directory / ".complete").write_text("", encoding="utf-8")
     return directory
