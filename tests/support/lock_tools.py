@@ -26,7 +26,7 @@ import pytest
 
 from python_buildpack.managers.pip import tool as pip_tool
 from support.index_server import IndexServer, serve_index
-from support.pinned_tools import pinned_tool, pipenv_lock_env, scratch_env
+from support.pinned_tools import locking_env, pinned_tool, scratch_env
 from support.wheels import build_wheel
 
 TOOLS = ("uv", "poetry", "pipenv")
@@ -161,8 +161,8 @@ def run_tool(
     home = project.parent / f"{project.name}-home"
     home.mkdir(exist_ok=True)
     env = {**tool_env(home, index_url), **(extra_env or {})}
-    if executable.name == "pipenv" and args == ["lock"]:
-        env = pipenv_lock_env(env)
+    if args == ["lock"]:
+        env = locking_env(executable.name, env)
     result = subprocess.run(
         [str(executable), *args],
         cwd=project,

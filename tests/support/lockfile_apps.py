@@ -28,7 +28,7 @@ from python_buildpack import config
 from support.buildpack import App, Result, new_app, write_tree
 from support.cache_checks import assert_equals_clean, report
 from support.index_server import IndexServer
-from support.pinned_tools import pinned_tool, pipenv_lock_env, scratch_env
+from support.pinned_tools import locking_env, pinned_tool, scratch_env
 from support.wheels import build_wheel
 
 PYTHON_VERSION = platform.python_version()
@@ -180,11 +180,10 @@ def lock(tool: str, app_source: Path, index_url: str | None) -> None:
     shutil.copytree(app_source, scratch, symlinks=True)
     home = scratch.parent / f"{scratch.name}-home"
     home.mkdir(exist_ok=True)
-    env = _tool_env(home, index_url)
     result = subprocess.run(
         [str(locking_tool(tool)), "lock"],
         cwd=scratch,
-        env=pipenv_lock_env(env) if tool == "pipenv" else env,
+        env=locking_env(tool, _tool_env(home, index_url)),
         capture_output=True,
         text=True,
         check=False,

@@ -6,6 +6,7 @@ installs and the builds install from, on a local index."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -49,11 +50,16 @@ def scratch_env(home: Path) -> dict[str, str]:
     }
 
 
-def pipenv_lock_env(env: dict[str, str]) -> dict[str, str]:
-    """`env` (from scratch_env) for `pipenv lock`: Pipenv resolves with an empty
-    virtualenv of this Python made once (VIRTUAL_ENV), instead of creating one in each
-    project (4 s a lock; 1 s so). Locking installs nothing into it; a command that
+_OWN_VENV = ("PIPENV_VENV_IN_PROJECT", "PIPENV_IGNORE_VIRTUALENVS")
+
+
+def locking_env(tool: str, env: dict[str, str]) -> dict[str, str]:
+    """`env` (from scratch_env) for `<tool> lock`. Pipenv resolves with an empty
+    virtualenv of this Python made once (VIRTUAL_ENV) instead of creating one in each
+    project (4 s a lock; 1 s so): locking installs nothing into it, and a command that
     installs keeps scratch_env's own virtualenv in the project."""
+    if tool != "pipenv":
+        return env
     venv = CACHE / f"lock-venv-{hashlib.sha256(sys.executable.encode()).hexdigest()[:16]}"
     if not (venv / "bin" / "python").exists():
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -67,11 +73,10 @@ def pipenv_lock_env(env: dict[str, str]) -> dict[str, str]:
     return {**locking, "VIRTUAL_ENV": str(venv)}
 
 
-_OWN_VENV = ("PIPENV_VENV_IN_PROJECT", "PIPENV_IGNORE_VIRTUALENVS")
-
-
+@functools.cache
 def pinned_tool(name: str) -> Path:
-    """The command of the pinned `name` (uv, poetry, pipenv), run by this Python."""
+    """The command of the pinned `name` (uv, poetry, pipenv), run by this Python:
+    installed or found once per test process."""
     context = BuildContext(
         build_dir=CACHE,
         cache_dir=CACHE,
