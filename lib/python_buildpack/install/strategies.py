@@ -55,11 +55,7 @@ def install_environment(
     source = python.source_url(ctx)
     entry = manager.entry
     report.add({"package_manager": entry.name, entry.version_field: manager.version})
-    try:
-        inputs = manager.prepare(store.tool_cache(entry.name) if store else None)
-    except BuildpackError:  # an input that can't be read or checked: nothing decided yet
-        _record_failure(ctx, store, report, CacheStatus.EMPTY, ())
-        raise
+    inputs = manager.prepare(store.tool_cache(entry.name) if store else None)
     platform = Platform(
         stack=ctx.stack.name,
         arch=ctx.arch,
@@ -89,7 +85,7 @@ def install_environment(
         with filesystem.during(filesystem.INSTALLING, ctx.places):
             outcome = strategies.carry_out(decision)
     except BuildpackError:
-        _record_failure(ctx, store, report, decision.status, decision.reasons)
+        record_failure(ctx, store, report, decision.status, decision.reasons)
         raise
     if outcome.reused is not None:
         installed = {d.name: d.version for d in outcome.reused.distributions}
@@ -104,15 +100,16 @@ def install_environment(
     return InstallResult(outcome.status, installed, saved)
 
 
-def _record_failure(
+def record_failure(
     ctx: BuildContext,
     store: CacheStore | None,
     report: BuildReport,
     status: CacheStatus,
     reasons: tuple[str, ...],
 ) -> None:
-    """A failed build still reports what was decided, and why, and whether the
-    last good cache is still there for the next build."""
+    """A failed build still reports what was decided (`status`, `reasons`: EMPTY and
+    none when it failed before deciding), and whether the last good cache is still
+    there for the next build."""
     if store is not None and store.load_manifest()[0] is not None:
         ctx.output.step("The build failed; the cache of the last good build is kept")
         status = CacheStatus.KEPT
