@@ -19,7 +19,7 @@ from .errors import BuildpackError, FilesystemFailed, filesystem
 from .install import app_dir, python, strategies
 from .managers.base import PackageManager
 from .managers.selection import for_app
-from .report import BuildReport
+from .report import BuildReport, CacheStatus
 
 
 def compile_app(ctx: BuildContext, *, test: bool = False) -> None:
@@ -31,6 +31,11 @@ def compile_app(ctx: BuildContext, *, test: bool = False) -> None:
         failed = False
     except BuildpackError as error:
         report.failure_reason = error.failure_reason
+        if not report.install_recorded:
+            # Failed before the install decided anything (a requirements file pip can't
+            # read, a version, a hook): the cache was not touched.
+            store = None if cache.cache_disabled(ctx.config_vars) else CacheStore(ctx.cache_root)
+            strategies.record_failure(ctx, store, report, CacheStatus.EMPTY, ())
         raise
     finally:
         report.commands = list(ctx.runner.started)

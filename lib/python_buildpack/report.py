@@ -48,6 +48,7 @@ class BuildReport:
     durations: dict[str, float] = field(default_factory=dict)
     failure_reason: str | None = None
     _started: float = field(default_factory=time.monotonic, repr=False)
+    _install_recorded: bool = field(default=False, repr=False)
 
     def record_install(
         self,
@@ -57,10 +58,15 @@ class BuildReport:
         unpinned: Sequence[str],
     ) -> None:
         """Filled once, from the outcome of the install."""
+        self._install_recorded = True
         self.cache_status = status
         self.cache_discard_reasons = list(reasons)
         self.installed = [{"name": n, "version": v} for n, v in sorted(installed.items())]
         self.unpinned = list(unpinned)
+
+    @property
+    def install_recorded(self) -> bool:
+        return self._install_recorded
 
     def add(self, fields: Mapping[str, str]) -> None:
         """What a package manager adds: its name, and its version in the field its

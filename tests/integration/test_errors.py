@@ -15,6 +15,7 @@ import pytest
 
 from support.build_log import assert_user_error, error_block
 from support.buildpack import App
+from support.cache_checks import report
 from support.runtime import machine_arch
 from support.wheels import build_wheel
 
@@ -339,8 +340,11 @@ def test_good_cache_is_reused_after_a_failed_build(app: App, wheelhouse: Path) -
     assert first.returncode == 0, str(first)
 
     app.write({"requirements.txt": "alpha = 1.0\n"})
-    _, broken = app.build(cache)
+    broken_dir, broken = app.build(cache)
     assert_user_error(broken, "pip cannot read line 1 of requirements.txt.")
+    assert "The build failed; the cache of the last good build is kept" in broken.output
+    data = report(broken_dir, cache, app.base_env)
+    assert (data["cache_status"], data["failure_reason"]) == ("kept", "requirements_invalid_line")
 
     app.write({"requirements.txt": "alpha==1.0\n"})
     build_dir, fixed = app.build(cache)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from support.build_log import assert_user_error, error_block
 from support.buildpack import App, distributions
-from support.cache_checks import build_ok
+from support.cache_checks import build_ok, report
 from support.wheels import build_wheel
 
 pytestmark = pytest.mark.slow
@@ -88,16 +89,35 @@ def test_private_wheel_url_with_a_token_from_a_config_var_is_installed(
     assert TOKEN not in result.output
 
 
-def test_private_wheel_url_with_a_wrong_token_fails_without_showing_it(
+def test_wrong_token_fails_naming_the_line_without_showing_it_and_keeps_the_cache(
     app: App, served: Path, tmp_path: Path
 ) -> None:
+    """A token rotated on the server but not in the config var: the check of the URL
+    fails before anything is installed, and the last good build's cache stays."""
     wrong = "glpat-wr0ng-" + TOKEN
+    cache = tmp_path / "cache"
     with private_server(served, "deploy", TOKEN) as server:
-        app.write({"requirements.txt": requirement(server.port)})
+        app.write(
+            {
+                "requirements.txt": "-r requirements/private.txt\n",
+                "requirements/private.txt": "# from the artifact server\n"
+                + requirement(server.port),
+            }
+        )
+        app.config["TOKEN"] = TOKEN
+        build_ok(app, cache)
+        manifest = (cache / "python" / "manifest.json").read_bytes()
         app.config["TOKEN"] = wrong
-        _, result = app.build(tmp_path / "cache")
-    assert result.returncode == 1, str(result)
-    assert "Unable to check a requirement that can change behind its line." in result.output
-    assert "HTTP 401" in result.output
-    assert "Traceback" not in result.output
-    assert wrong not in result.output
+        build_dir, result = app.build(cache)
+    assert_user_error(result, "Unable to check a requirement that can change behind its line.")
+    message = error_block(result)
+    line = requirement(server.port).strip()  # as written: `${TOKEN}`, not its value
+    assert f"requirements/private.txt:2: {line}\n" in message
+    checked = line.replace("privpkg @ ", "").replace("${TOKEN}", "****")
+    assert f"{checked} failed:" in message
+    assert "HTTP 401" in message
+    assert wrong not in result.output and TOKEN not in result.output
+    assert "The build failed; the cache of the last good build is kept" in result.output
+    assert (cache / "python" / "manifest.json").read_bytes() == manifest
+    data = report(build_dir, cache, app.base_env)
+    assert (data["cache_status"], data["failure_reason"]) == ("kept", "moving_reference")

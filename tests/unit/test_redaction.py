@@ -88,7 +88,9 @@ def test_an_error_message_is_redacted_when_rendered() -> None:
     redactor.add(TOKEN)
     log = io.StringIO()
     error = MovingReferenceUnresolvable(
-        f"git+https://{TOKEN}@127.0.0.1:9/org/repo.git@main", [f"remote said {TOKEN}"]
+        f"git+https://{TOKEN}@127.0.0.1:9/org/repo.git@main",
+        [f"remote said {TOKEN}"],
+        f"requirements.txt:1: git+https://{TOKEN}@127.0.0.1:9/org/repo.git@main",
     )
     Output(log, redactor).error(error)
     assert TOKEN not in log.getvalue()
@@ -141,7 +143,9 @@ def test_a_user_error_is_rendered_with_the_secrets_the_build_learned(
 ) -> None:
     def fail(args: Sequence[str], out: Output) -> int:
         out.redactor.add(TOKEN)
-        raise MovingReferenceUnresolvable(f"git+https://h.example/{TOKEN}/repo.git@main", [])
+        raise MovingReferenceUnresolvable(
+            f"git+https://h.example/{TOKEN}/repo.git@main", [], "requirements.txt:1"
+        )
 
     monkeypatch.setitem(cli.COMMANDS, "detect", fail)
     assert cli.main(["detect"]) == cli.EXIT_USER_ERROR

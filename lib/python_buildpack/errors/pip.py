@@ -111,6 +111,7 @@ class PackageIndexFailed(CommandFailed):
 class MovingReferenceUnresolvable(BuildpackError):
     url: str
     details: Sequence[str]
+    where: str  # `file:line: the line as written`
     failure_reason = "moving_reference"
 
     def title(self) -> str:
@@ -118,8 +119,10 @@ class MovingReferenceUnresolvable(BuildpackError):
 
     def body(self) -> str:
         return (
-            f"The requirement {redact(self.url)} names a branch, a tag or an archive\n"
-            "without a hash, so every build checks what it points to now. That failed:\n"
+            f"{redact(self.where)}\n\n"
+            "This requirement names a branch, a tag or an archive without a hash, so\n"
+            "every build checks what it points to now. Checking\n"
+            f"{redact(self.url)} failed:\n"
             f"{bullet_list([redact(d) for d in self.details])}\n\n"
             "Check that the URL is right and reachable from the build. Pinning it to a\n"
             "full commit hash (or adding #sha256=... to an archive URL) avoids the check."

@@ -85,13 +85,7 @@ def install_environment(
         with filesystem.during(filesystem.INSTALLING, ctx.places):
             outcome = strategies.carry_out(decision)
     except BuildpackError:
-        # A failed build still reports what was decided, and why, and whether the
-        # last good cache is still there for the next build.
-        status = decision.status
-        if store is not None and store.load_manifest()[0] is not None:
-            ctx.output.step("The build failed; the cache of the last good build is kept")
-            status = CacheStatus.KEPT
-        report.record_install(status, decision.reasons, {}, [])
+        record_failure(ctx, store, report, decision.status, decision.reasons)
         raise
     if outcome.reused is not None:
         installed = {d.name: d.version for d in outcome.reused.distributions}
@@ -104,6 +98,22 @@ def install_environment(
     for warning in manager.warnings(installed):
         ctx.output.warning(warning)
     return InstallResult(outcome.status, installed, saved)
+
+
+def record_failure(
+    ctx: BuildContext,
+    store: CacheStore | None,
+    report: BuildReport,
+    status: CacheStatus,
+    reasons: tuple[str, ...],
+) -> None:
+    """A failed build still reports what was decided (`status`, `reasons`: EMPTY and
+    none when it failed before deciding), and whether the last good cache is still
+    there for the next build."""
+    if store is not None and store.load_manifest()[0] is not None:
+        ctx.output.step("The build failed; the cache of the last good build is kept")
+        status = CacheStatus.KEPT
+    report.record_install(status, reasons, {}, [])
 
 
 @dataclass(frozen=True)

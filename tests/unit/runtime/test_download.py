@@ -342,7 +342,7 @@ def private_server() -> Iterator[FakeServer]:
 def check_reference(url: str, host_env: dict[str, str], tmp_path: Path) -> str:
     """What the moving-reference check says `pkg @ <url>` (no hash) points to now."""
     ctx = dataclasses.replace(make_context(tmp_path, FakeRunner()), host_env=host_env)
-    return moving.resolve(ctx, url, "archive_url")
+    return moving.resolve(ctx, url, "archive_url", "requirements.txt:1: pkg @ URL")
 
 
 def private_url(server: FakeServer, userinfo: str = "") -> str:

@@ -246,7 +246,9 @@ def compute(
                 local_hashes[path.as_uri()] = digest
                 local_hashes[(ctx.app_dir / entry.local_path.path).as_uri()] = digest
             elif target is not None and entry.url is not None:
-                moving_values[redact(entry.display)] = moving.resolve(ctx, entry.url, target)
+                moving_values[redact(entry.display)] = moving.resolve(
+                    ctx, entry.url, target, f"{entry.provenance}: {entry.display}"
+                )
         for index, option in enumerate(graph.options):
             options[f"{option.provenance.file} {option.name} {index}"] = Line(
                 hash=sha256_text(json.dumps([option.name, option.value])),
