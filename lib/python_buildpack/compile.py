@@ -32,14 +32,20 @@ def compile_app(ctx: BuildContext, *, test: bool = False) -> None:
     except BuildpackError as error:
         report.failure_reason = error.failure_reason
         if not report.install_recorded:
-            # Failed before the install decided anything (a requirements file pip can't
-            # read, a version, a hook): the cache was not touched.
-            store = None if cache.cache_disabled(ctx.config_vars) else CacheStore(ctx.cache_root)
-            strategies.record_failure(ctx, store, report, CacheStatus.EMPTY, ())
+            _failed_before_install(ctx, report)
         raise
     finally:
         report.commands = list(ctx.runner.started)
         _save_report(ctx, report, failed=failed)
+
+
+def _failed_before_install(ctx: BuildContext, report: BuildReport) -> None:
+    """Before the install decided anything (a requirements file pip can't read, a
+    version, a hook), the cache was not touched: say whether a good one is there."""
+    if cache.cache_disabled(ctx.config_vars):
+        strategies.record_failure(ctx, None, report, CacheStatus.DISABLED, ())
+    else:
+        strategies.record_failure(ctx, CacheStore(ctx.cache_root), report, CacheStatus.EMPTY, ())
 
 
 def _save_report(ctx: BuildContext, report: BuildReport, *, failed: bool) -> None:

@@ -516,6 +516,14 @@ def test_cache_switched_off_restores_nothing_saves_nothing_and_removes_the_old_o
     # What the first build, with the cache on and empty, made of the same app.
     assert_same_prefix(second, simple.build_dir)
 
+    # Failing before the install decides (pip can't read a line) says so too.
+    good = (app.source / "requirements.txt").read_text()
+    app.write({"requirements.txt": "alpha = 1.0\n"})
+    broken, failed = app.build(cache)
+    assert failed.returncode == 1, str(failed)
+    assert report(broken, cache, app.base_env)["cache_status"] == "disabled"
+    app.write({"requirements.txt": good})
+
     del app.config["PYTHON_BUILD_CACHE"]
     third, _ = build_ok(app, cache)
     assert report(third, cache, app.base_env)["cache_status"] == "empty"
