@@ -88,6 +88,9 @@ class _Server(ThreadingHTTPServer):
     # socketserver's default backlog of 5 drops the SYNs of a client that opens more
     # connections at once, which then waits a whole second to retry.
     request_queue_size = 128
+    # Set when the server stops: a request still waiting out `delay` then ends with
+    # no answer, instead of reading a directory its test may have removed by then.
+    stopping: threading.Event
 
 
 @dataclass
@@ -116,7 +119,7 @@ class IndexServer:
     _serial: int = 0
     _projects: dict[str, _Project] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
+    _server: _Server | None = None
     _thread: threading.Thread | None = None
     _port: int = 0
     _tls: ssl.SSLContext | None = None
@@ -280,6 +283,7 @@ class IndexServer:
 
         server = _Server(("127.0.0.1", port), Handler)
         server.daemon_threads = True
+        server.stopping = threading.Event()
         if self._tls is not None:
             server.socket = self._tls.wrap_socket(server.socket, server_side=True)
         self._port = server.server_address[1]
@@ -289,6 +293,7 @@ class IndexServer:
 
     def _stop(self) -> None:
         if self._server is not None:
+            self._server.stopping.set()
             self._server.shutdown()
             self._server.server_close()
             self._server = None
@@ -302,7 +307,10 @@ class IndexServer:
             self.requests[path] += 1
             self.received.append((path, dict(request.headers.items())))
         if self.delay:
-            time.sleep(self.delay)
+            assert isinstance(request.server, _Server)
+            if request.server.stopping.wait(self.delay):
+                request.close_connection = True
+                return
         if self.fail_with is not None:
             self._send(request, self.fail_with, b"failing on purpose\n", "text/plain", {})
             return
