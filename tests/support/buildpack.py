@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -116,40 +115,9 @@ def site_packages(build_dir: Path) -> Path:
     return found[0]
 
 
-def installed_state(build_dir: Path) -> dict[str, str]:
-    """Every file of the installed environment (site-packages and bin/) -> sha256.
-
-    Bytecode is left out: a .pyc holds its source's mtime, so two clean builds of
-    the same inputs differ there too. Its presence is compared, its bytes not."""
-    state: dict[str, str] = {}
-    python = build_dir / ".heroku" / "python"
-    for top in (site_packages(build_dir), python / "bin"):
-        for path in sorted(top.rglob("*")):
-            rel = path.relative_to(python).as_posix()
-            if path.is_symlink():
-                state[rel] = "link:" + os.readlink(path)
-            elif path.is_file():
-                if path.suffix == ".pyc":
-                    state[rel] = "pyc"
-                else:
-                    state[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return state
-
-
 def distributions(build_dir: Path) -> dict[str, str]:
     found = {}
     for info in site_packages(build_dir).glob("*.dist-info"):
         name, version = info.name[: -len(".dist-info")].rsplit("-", 1)
         found[name.lower().replace("_", "-")] = version
     return found
-
-
-def assert_same_as_clean(cached: Path, clean: Path) -> None:
-    assert distributions(cached) == distributions(clean)
-    cached_state, clean_state = installed_state(cached), installed_state(clean)
-    only_cached = sorted(cached_state.keys() - clean_state.keys())
-    only_clean = sorted(clean_state.keys() - cached_state.keys())
-    differ = sorted(
-        k for k in cached_state.keys() & clean_state.keys() if cached_state[k] != clean_state[k]
-    )
-    assert (only_cached, only_clean, differ) == ([], [], [])

@@ -118,9 +118,8 @@ def assert_equals_clean(app: App, cached_build: Path) -> Path:
 
 
 def assert_same_prefix(cached_build: Path, clean_dir: Path) -> None:
-    """The whole .heroku/python of a cached build equals that of a clean build (and
-    so do its distributions and the files of site-packages and bin/, which
-    support.buildpack.assert_same_as_clean alone compares)."""
+    """The whole .heroku/python of a cached build equals that of a clean build (so
+    its distributions and the files of site-packages and bin/ do too)."""
     differ = prefix_differences(cached_build, clean_dir)
     shown = {k: (_peek(cached_build, k), _peek(clean_dir, k)) for k in differ[:3]}
     assert differ == [], f"files of .heroku/python that differ from a clean build: {shown}"
